@@ -1,0 +1,64 @@
+# Amends: `make run` to try it, `make test` to check it. Both set up what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+UV_VERSION := 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
+PY := $(VENV)/bin/python
+
+# Tests talk to the real PostgreSQL and Redis; override these to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/amends
+TEST_REDIS_URL ?= redis://127.0.0.1:6379
+PYTEST_ARGS ?=
+
+.PHONY: help install run seed test lint browser-deps messages bench clean
+
+help:
+	@echo "make run    install, migrate, load demo data and start web + worker + beat"
+	@echo "make test   install and run ruff and the whole test suite"
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.synced
+
+# Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+run: install
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(VENV)/bin/honcho -f Procfile.dev start
+
+seed: install
+	$(PY) manage.py seed_demo
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install browser-deps
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/15 CACHE_URL=$(TEST_REDIS_URL)/14 \
+	  AMENDS_VAR_DIR=$(CURDIR)/var/test \
+	  $(VENV)/bin/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
+
+# Rebuild the French catalogue after changing UI text (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+
+clean:
+	rm -rf var .pytest_cache

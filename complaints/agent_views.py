@@ -1,0 +1,84 @@
+"""Intake pages for agents: logging a phone complaint and finding the customer."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from complaints.forms import PhoneComplaintForm
+from complaints.models import Attachment, Channel, Customer
+from complaints.selectors import customer_complaints, customer_search
+from complaints.services import complaint_submit
+from config.roles import agent_required
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def phone_complaint_new(request):
+    customer = None
+    initial = {"language": settings.LANGUAGE_CODE}
+    customer_id = request.POST.get("customer_id") or request.GET.get("customer")
+    if customer_id and str(customer_id).isdigit():
+        customer = Customer.objects.filter(pk=customer_id).first()
+        if customer:
+            initial.update(customer_id=customer.pk, name=customer.name, email=customer.email,
+                           phone=customer.phone, language=customer.language)
+    form = PhoneComplaintForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        complaint, _created = complaint_submit(
+            customer=customer,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            category=data["category"],
+            description=data["description"],
+            remedy_sought=data["remedy_sought"],
+            order_reference=data["order_reference"],
+            nps_at_intake=data["nps"],
+            consent_to_contact=data["consent"],
+            channel=Channel.PHONE,
+            language=data["language"],
+            idempotency_key=form.idempotency_key,
+            logged_by=request.user,
+        )
+        messages.success(
+            request, _("Complaint %(reference)s logged. Its ticket is in the queue.")
+            % {"reference": complaint.reference},
+        )
+        return redirect("agent:ticket", reference=complaint.reference)
+    earlier = customer_complaints(customer) if customer else []
+    return render(
+        request,
+        "complaints/phone_intake.html",
+        {"form": form, "customer": customer, "earlier": earlier},
+        status=400 if form.errors else 200,
+    )
+
+
+@agent_required
+def customer_lookup(request):
+    """Customers matching what the agent typed: email, phone, name or reference."""
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "complaints/_customer_lookup.html",
+        {"query": query, "customers": customer_search(query)},
+    )
+
+
+@agent_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.original_name,
+    )
+    # Never let a customer's file run as a page in our origin.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

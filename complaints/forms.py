@@ -1,0 +1,241 @@
+"""The public complaint form and the agents' phone-intake form."""
+
+import time
+import uuid
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Category
+from complaints.phones import to_e164
+from complaints.uploads import check_attachment
+
+FORM_TOKEN_SALT = "amends.complaint-form"
+FORM_TOKEN_MAX_AGE = 24 * 3600
+NPS_CHOICES = [("", _("Rather not say"))] + [(str(i), str(i)) for i in range(11)]
+VALID_TIMEZONES = frozenset(zoneinfo.available_timezones())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each checked by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        limit = settings.AMENDS["MAX_ATTACHMENTS"]
+        if len(files) > limit:
+            raise ValidationError(
+                _("Attach at most %(limit)d files.") % {"limit": limit}, code="too_many"
+            )
+        errors, cleaned = [], []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            try:
+                mime, extension = check_attachment(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            upload.sniffed_type = mime
+            cleaned.append((upload, extension))
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def new_form_token():
+    """A signed one-time key and start time, so we can tell a refresh from a new complaint
+    and a bot (that submits instantly) from a person."""
+    return signing.dumps({"k": uuid.uuid4().hex, "t": int(time.time())}, salt=FORM_TOKEN_SALT)
+
+
+class CustomerDetailsMixin:
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "").strip()
+        return to_e164(raw) if raw else ""
+
+    def clean_nps(self):
+        value = self.cleaned_data.get("nps")
+        return int(value) if value not in (None, "") else None
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data.get("name", "").split())
+        if not name:
+            raise ValidationError(_("Tell us your name."), code="required")
+        return name
+
+    def clean_description(self):
+        text = self.cleaned_data.get("description", "")
+        if len(text.strip()) < 10:
+            raise ValidationError(
+                _("Tell us a little more about what happened (at least 10 characters)."),
+                code="too_short",
+            )
+        return text
+
+
+def _category_field():
+    return forms.ModelChoiceField(
+        label=_("What is it about?"),
+        queryset=Category.objects.filter(active=True),
+        empty_label=_("Choose a topic"),
+        error_messages={"required": _("Choose what your complaint is about.")},
+    )
+
+
+class ComplaintForm(CustomerDetailsMixin, forms.Form):
+    """What a customer fills in on the public page."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=200,
+        error_messages={"required": _("Tell us your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email"), max_length=254,
+        error_messages={"required": _("We need your email to keep you informed."),
+                        "invalid": _("Enter a valid email address, such as name@example.com.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Your phone number"), required=False, max_length=40,
+        help_text=_("Optional. We call you back on it; include the country code if you are not in France."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    category = None  # set in __init__ so the queryset is fresh
+    order_reference = forms.CharField(
+        label=_("Order or account number"), required=False, max_length=100,
+        help_text=_("Optional. It helps us find your order faster."),
+    )
+    description = forms.CharField(
+        label=_("What happened?"), max_length=10000,
+        error_messages={"required": _("Tell us what happened.")},
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    remedy_sought = forms.CharField(
+        label=_("What would put it right for you?"), required=False, max_length=2000,
+        help_text=_("Optional. A refund, a replacement, an apology… tell us what you would like."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    nps = forms.TypedChoiceField(
+        label=_("Today, how likely are you to recommend us to a friend?"),
+        help_text=_("0 means not at all likely, 10 extremely likely. Optional."),
+        choices=NPS_CHOICES, required=False, widget=forms.RadioSelect,
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents"), required=False,
+        help_text=_("Optional. Up to 5 images or PDF files, 10 MB each."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to be contacted about this complaint by email or phone."),
+        error_messages={"required": _("We need your permission to contact you about this complaint.")},
+    )
+    # Filled by the page's script with the browser's time zone; optional.
+    timezone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    form_token = forms.CharField(widget=forms.HiddenInput)
+    # A field people never see; bots fill in everything.
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+
+    field_order = [
+        "name", "email", "phone", "category", "order_reference", "description",
+        "remedy_sought", "nps", "attachments", "consent",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = _category_field()
+        self.order_fields(self.field_order)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", new_form_token())
+
+    def clean_timezone(self):
+        value = self.cleaned_data.get("timezone", "")
+        return value if value in VALID_TIMEZONES else ""
+
+    def clean_form_token(self):
+        try:
+            data = signing.loads(
+                self.cleaned_data["form_token"], salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE
+            )
+        except signing.BadSignature as error:
+            raise ValidationError(
+                _("This form has expired. Check your complaint and send it again."), code="expired"
+            ) from error
+        self.idempotency_key = data["k"]
+        self.started_at = data["t"]
+        return self.cleaned_data["form_token"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise ValidationError(
+                _("We could not accept this submission. Leave the last field empty and try again."),
+                code="honeypot",
+            )
+        started = getattr(self, "started_at", None)
+        if started is not None and time.time() - started < settings.AMENDS["MIN_FILL_SECONDS"]:
+            raise ValidationError(
+                _("That was quick! Please check your complaint, then send it again."),
+                code="too_fast",
+            )
+        return cleaned
+
+    def renew_token(self):
+        """A fresh token for a form shown again after an expired one."""
+        data = self.data.copy()
+        data["form_token"] = new_form_token()
+        self.data = data
+
+
+class PhoneComplaintForm(CustomerDetailsMixin, forms.Form):
+    """What an agent types while the customer is on the line."""
+
+    customer_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Customer name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    language = forms.ChoiceField(label=_("Customer's language"), choices=settings.LANGUAGES)
+    category = None
+    order_reference = forms.CharField(label=_("Order or account number"), required=False, max_length=100)
+    description = forms.CharField(label=_("What happened"), max_length=10000,
+                                  widget=forms.Textarea(attrs={"rows": 6}))
+    remedy_sought = forms.CharField(label=_("Remedy the customer wants"), required=False,
+                                    max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    nps = forms.TypedChoiceField(label=_("Likelihood to recommend (0–10), if asked"),
+                                 choices=NPS_CHOICES, required=False)
+    consent = forms.BooleanField(label=_("The customer agrees to be contacted about this complaint."),
+                                 required=False, initial=True)
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    field_order = ["customer_id", "name", "email", "phone", "language", "category",
+                   "order_reference", "description", "remedy_sought", "nps", "consent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = _category_field()
+        self.fields["category"].label = _("Topic")
+        self.order_fields(self.field_order)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", new_form_token())
+
+    clean_form_token = ComplaintForm.clean_form_token
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not cleaned.get("customer_id"):
+            raise ValidationError(
+                _("Enter the customer's email or phone number so we can call them back."),
+                code="no_contact",
+            )
+        return cleaned

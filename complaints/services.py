@@ -1,0 +1,156 @@
+"""Writes for intake: finding the customer, saving the complaint, opening its ticket."""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from complaints.identifiers import new_reference, new_tracking_token
+from complaints.models import Attachment, Complaint, Customer
+from complaints.uploads import stored_name
+from notifications.services import notification_queue_complaint_received
+from recovery.workflow import ticket_open
+
+logger = logging.getLogger(__name__)
+
+# A reference clash (1 in ~650 billion a pair) or a racing double submission
+# surfaces as an IntegrityError; we look again and, if need be, try once more.
+CREATE_ATTEMPTS = 4
+
+
+def customer_find_or_create(*, name, email="", phone="", language="en", timezone_name=""):
+    """The customer with this email (any case) or, failing that, this phone.
+
+    A phone match is taken only when that customer has no other email: two
+    people may share a household line, but an email names one person.
+    """
+    email = (email or "").strip()
+    customer = None
+    if email:
+        customer = Customer.objects.filter(email__iexact=email).first()
+    if customer is None and phone:
+        by_phone = Customer.objects.filter(phone=phone).order_by("pk").first()
+        if by_phone and (not email or not by_phone.email):
+            customer = by_phone
+    if customer is None:
+        return Customer.objects.create(
+            name=name, email=email, phone=phone, language=language, timezone=timezone_name
+        )
+    changed = []
+    if email and not customer.email:
+        customer.email = email
+        changed.append("email")
+    if phone and not customer.phone:
+        customer.phone = phone
+        changed.append("phone")
+    if language and customer.language != language:
+        # The latest complaint's language is the one to write to them in.
+        customer.language = language
+        changed.append("language")
+    if timezone_name and customer.timezone != timezone_name:
+        customer.timezone = timezone_name
+        changed.append("timezone")
+    if changed:
+        customer.save(update_fields=changed)
+    return customer
+
+
+def complaint_submit(
+    *,
+    name,
+    email,
+    category,
+    description,
+    channel,
+    consent_to_contact,
+    phone="",
+    remedy_sought="",
+    order_reference="",
+    nps_at_intake=None,
+    language="en",
+    timezone_name="",
+    attachments=(),
+    idempotency_key=None,
+    logged_by=None,
+    ip_address=None,
+    customer=None,
+    submitted_at=None,
+):
+    """Save a complaint and open its recovery ticket, in one transaction.
+
+    Returns ``(complaint, created)``. With an ``idempotency_key`` already used,
+    returns the complaint that key made and ``created=False``: a refresh or a
+    double click files one complaint. ``attachments`` are pairs of an upload
+    and its sniffed extension, already checked by the form. ``submitted_at``
+    is now, unless the complaint reached us earlier (an import, the demo data).
+    """
+    for attempt in range(CREATE_ATTEMPTS):
+        if idempotency_key:
+            existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+            if existing:
+                return existing, False
+        try:
+            with transaction.atomic():
+                complaint = _create(
+                    customer=customer,
+                    customer_fields={
+                        "name": name,
+                        "email": email,
+                        "phone": phone,
+                        "language": language,
+                        "timezone_name": timezone_name,
+                    },
+                    complaint_fields={
+                        "category": category,
+                        "channel": channel,
+                        "description": description,
+                        "remedy_sought": remedy_sought,
+                        "order_reference": order_reference,
+                        "nps_at_intake": nps_at_intake,
+                        "consent_to_contact": consent_to_contact,
+                        "language": language,
+                        "timezone": timezone_name,
+                        "idempotency_key": idempotency_key or None,
+                        "logged_by": logged_by,
+                        "ip_address": ip_address,
+                        "submitted_at": submitted_at or timezone.now(),
+                    },
+                    attachments=attachments,
+                )
+            return complaint, True
+        except IntegrityError:
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            logger.info("Retrying complaint creation after a uniqueness clash.", exc_info=True)
+    raise AssertionError("unreachable")
+
+
+def _create(*, customer, customer_fields, complaint_fields, attachments):
+    if customer is None:
+        customer = customer_find_or_create(**customer_fields)
+    complaint = Complaint.objects.create(
+        reference=new_reference(),
+        tracking_token=new_tracking_token(),
+        customer=customer,
+        **complaint_fields,
+    )
+    for upload, extension in attachments:
+        attachment = Attachment(
+            complaint=complaint,
+            stored_name=stored_name(extension),
+            original_name=(upload.name or "")[:255],
+            content_type=getattr(upload, "sniffed_type", "") or upload.content_type or "",
+            size=upload.size,
+        )
+        attachment.file.save(attachment.stored_name, upload, save=False)
+        attachment.save()
+    ticket = ticket_open(complaint=complaint, actor=complaint_fields.get("logged_by"))
+    if customer.email:
+        notification_queue_complaint_received(ticket=ticket)
+    return complaint
+
+
+def tracking_link_is_live(complaint, *, now=None):
+    days = settings.AMENDS["TRACKING_LINK_DAYS"]
+    return (now or timezone.now()) < complaint.submitted_at + timezone.timedelta(days=days)

@@ -1,0 +1,133 @@
+"""The customer's pages: the complaint form, its confirmation, and tracking."""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from complaints import ratelimit
+from complaints.client import client_ip
+from complaints.forms import ComplaintForm
+from complaints.models import Channel, Complaint
+from complaints.selectors import complaint_for_tracking, customer_timeline
+from complaints.services import complaint_submit
+from recovery.workflow import ticket_customer_message
+
+logger = logging.getLogger(__name__)
+SESSION_KEY = "amends_submitted"
+
+
+class TrackingMessageForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Add a message"), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Write your message before sending it.")},
+    )
+
+
+def _rate_limited(ip, email):
+    """True when this IP or this email has filed too many complaints lately."""
+    limits = settings.AMENDS
+    ip_ok = ratelimit.hit("ip", ip or "", limit=limits["RATE_LIMIT_PER_IP"],
+                          window=limits["RATE_LIMIT_PER_IP_WINDOW"])
+    email_ok = ratelimit.hit("email", email, limit=limits["RATE_LIMIT_PER_EMAIL"],
+                             window=limits["RATE_LIMIT_PER_EMAIL_WINDOW"])
+    return not (ip_ok and email_ok)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request):
+    if request.method == "GET":
+        return render(request, "complaints/form.html", {"form": ComplaintForm()})
+
+    form = ComplaintForm(request.POST, request.FILES)
+    context = {"form": form, "files_dropped": bool(request.FILES)}
+    if not form.is_valid():
+        if "form_token" in form.errors:
+            form.renew_token()
+        return render(request, "complaints/form.html", context, status=400)
+
+    data = form.cleaned_data
+    existing = Complaint.objects.filter(idempotency_key=form.idempotency_key).first()
+    if existing is None:
+        ip = client_ip(request)
+        if _rate_limited(ip, data["email"]):
+            context["rate_limited"] = True
+            return render(request, "complaints/form.html", context, status=429)
+        existing, _created = complaint_submit(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            category=data["category"],
+            description=data["description"],
+            remedy_sought=data["remedy_sought"],
+            order_reference=data["order_reference"],
+            nps_at_intake=data["nps"],
+            consent_to_contact=data["consent"],
+            channel=Channel.WEB,
+            language=get_language() or settings.LANGUAGE_CODE,
+            timezone_name=data["timezone"],
+            attachments=data["attachments"],
+            idempotency_key=form.idempotency_key,
+            ip_address=ip,
+        )
+    request.session[SESSION_KEY] = existing.pk
+    return redirect("complaints:submitted")
+
+
+def complaint_submitted(request):
+    """The confirmation: reference, callback promise and the private tracking link."""
+    pk = request.session.get(SESSION_KEY)
+    if not pk:
+        return redirect("complaints:new")
+    complaint = get_object_or_404(Complaint.objects.select_related("ticket", "customer"), pk=pk)
+    return render(
+        request,
+        "complaints/submitted.html",
+        {
+            "complaint": complaint,
+            "ticket": complaint.ticket,
+            "customer_timezone": complaint.timezone or settings.TIME_ZONE,
+            "tracking_url": request.build_absolute_uri(
+                reverse("complaints:track", args=[complaint.tracking_token])
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_track(request, token):
+    complaint = complaint_for_tracking(token)
+    ticket = getattr(complaint, "ticket", None)
+    if ticket is None:
+        raise Http404
+    form = TrackingMessageForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            ticket_customer_message(ticket=ticket, text=form.cleaned_data["text"])
+            messages.success(request, _("Thank you. Your message has been added to your complaint."))
+            return redirect("complaints:track", token=token)
+    response = render(
+        request,
+        "complaints/track.html",
+        {
+            "complaint": complaint,
+            "ticket": ticket,
+            "events": customer_timeline(ticket),
+            "form": form,
+            "customer_timezone": complaint.timezone or settings.TIME_ZONE,
+        },
+        status=400 if form.errors else 200,
+    )
+    # The token is the key to this page: never leak it to other sites.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,44 @@
+"""The Celery app, and the one safe way to queue work from a request.
+
+The database is the source of truth: a task only moves along what a committed
+row already says. So a task is published after commit, and a publish that fails
+(broker down, hung, misconfigured) is logged and forgotten: the sweep that
+reads the rows catches up later. A complaint the customer was told about is
+never lost because the broker was not there.
+"""
+
+import logging
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("amends")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
+
+# Publishing gives up fast: the row is saved, the sweep will pick it up.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def publish(task, *args, **options):
+    """Send ``task`` now, logging instead of raising when the broker fails."""
+    try:
+        return task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY, **options)
+    except Exception:
+        logger.exception("Could not publish %s%r; the sweep will catch up.", task.name, args)
+        return None
+
+
+def enqueue_on_commit(task, *args, **options):
+    """Publish ``task`` once the current transaction commits, never raising.
+
+    Celery's own ``delay_on_commit`` lets a publish error escape into the
+    response; this one logs it, because the committed row is what matters.
+    """
+    from django.db import transaction
+
+    transaction.on_commit(lambda: publish(task, *args, **options))

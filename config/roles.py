@@ -1,0 +1,49 @@
+"""The two staff roles. Managers can do everything agents can, and more."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+AGENTS = "agents"
+MANAGERS = "managers"
+
+
+def _in_group(user, name):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Cached on the user object: a page asks several times.
+    cache = getattr(user, "_amends_groups", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._amends_groups = cache
+    return name in cache
+
+
+def is_manager(user):
+    return _in_group(user, MANAGERS)
+
+
+def is_agent(user):
+    return _in_group(user, AGENTS) or is_manager(user)
+
+
+def _role_required(check):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+agent_required = _role_required(is_agent)
+manager_required = _role_required(is_manager)

@@ -1,0 +1,60 @@
+"""One builder per kind of email, each rendered from template files.
+
+Templates live in ``templates/notifications/<kind>/`` as ``subject.txt``,
+``body.txt`` and ``body.html``, rendered in the recipient's language. A
+template that fails to render raises: an empty email is worse than none.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from notifications.models import NotificationKind
+
+
+def _render(kind, context, language):
+    with translation.override(language):
+        subject = render_to_string(f"notifications/{kind}/subject.txt", context)
+        text = render_to_string(f"notifications/{kind}/body.txt", context)
+        html = render_to_string(f"notifications/{kind}/body.html", context)
+    subject = " ".join(subject.split())
+    if not subject or not text.strip() or not html.strip():
+        raise ValueError(f"Email {kind} rendered empty in {language}.")
+    return subject, text, html
+
+
+def _message(notification, subject, text, html):
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def tracking_url(complaint):
+    return settings.SITE_URL + reverse("complaints:track", args=[complaint.tracking_token])
+
+
+def complaint_received(notification):
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    context = {
+        "customer": complaint.customer,
+        "complaint": complaint,
+        "ticket": ticket,
+        "reference": complaint.reference,
+        "tracking_url": tracking_url(complaint),
+        "timezone": complaint.timezone or settings.TIME_ZONE,
+    }
+    return _render(NotificationKind.COMPLAINT_RECEIVED, context, notification.language)
+
+
+BUILDERS = {NotificationKind.COMPLAINT_RECEIVED: complaint_received}
+
+
+def build(notification):
+    """The email for ``notification``, ready to send."""
+    subject, text, html = BUILDERS[notification.kind](notification)
+    return subject, _message(notification, subject, text, html)
