@@ -20,14 +20,17 @@ app.autodiscover_tasks()
 
 logger = logging.getLogger(__name__)
 
-# Publishing gives up fast: the row is saved, the sweep will pick it up.
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
 def publish(task, *args, **options):
-    """Send ``task`` now, logging instead of raising when the broker fails."""
+    """Send ``task`` now, logging instead of raising when the broker fails.
+
+    One attempt only, bounded by the broker's socket timeouts (settings.py):
+    a retry would double what a hung Redis costs the request, and the sweep
+    re-publishes whatever a failed attempt left behind.
+    """
     try:
-        return task.apply_async(args=args, retry=True, retry_policy=PUBLISH_RETRY_POLICY, **options)
+        return task.apply_async(args=args, retry=False, **options)
     except Exception:
         logger.exception("Could not publish %s%r; the sweep will catch up.", task.name, args)
         return None

@@ -167,11 +167,16 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A publish to a down or hung Redis gives up within about a second.
+        # A publish to a down or hung Redis gives up within about a second
+        # (kombu's default waits 2 s between connection attempts).
         "socket_connect_timeout": 0.5,
         "socket_timeout": 1.0,
         "retry_on_timeout": False,
         "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.1,
+        "interval_max": 0.1,
+        "connect_retries_timeout": 1.0,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_SERIALIZER = "json"

@@ -8,6 +8,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/amends
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("TEMPLATE_STRING_IF_INVALID", "")
+# Tests render {% static %} without running collectstatic first.
+os.environ.setdefault("STATIC_MANIFEST", "0")
 
 import pytest  # noqa: E402
 from django.core import signing  # noqa: E402

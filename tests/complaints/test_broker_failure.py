@@ -14,17 +14,19 @@ URL = reverse("complaints:new")
 
 
 @pytest.fixture
-def broker_url():
+def broker_url(monkeypatch):
     """Point Celery's publisher at another broker for one test."""
-    saved = app.conf.broker_url
 
     def point(url):
-        app.conf.broker_url = url
+        # Celery reads CELERY_BROKER_URL from the environment before its config.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
         app._pool = None
         app.amqp._producer_pool = None
 
     yield point
-    point(saved)
+    monkeypatch.undo()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
