@@ -49,11 +49,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# What the tests run against; exported so `make pytest ARGS=...` style reruns see the same.
+TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/15 \
+  CACHE_URL=$(TEST_REDIS_URL)/14 AMENDS_VAR_DIR=$(CURDIR)/var/test STATIC_MANIFEST=0
+
 test: install browser-deps
 	$(VENV)/bin/ruff check .
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/15 CACHE_URL=$(TEST_REDIS_URL)/14 \
-	  AMENDS_VAR_DIR=$(CURDIR)/var/test \
-	  $(VENV)/bin/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
 
 # Rebuild the French catalogue after changing UI text (needs GNU gettext).
 messages: install

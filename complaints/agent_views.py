@@ -23,8 +23,13 @@ def phone_complaint_new(request):
     if customer_id and str(customer_id).isdigit():
         customer = Customer.objects.filter(pk=customer_id).first()
         if customer:
-            initial.update(customer_id=customer.pk, name=customer.name, email=customer.email,
-                           phone=customer.phone, language=customer.language)
+            initial.update(
+                customer_id=customer.pk,
+                name=customer.name,
+                email=customer.email,
+                phone=customer.phone,
+                language=customer.language,
+            )
     form = PhoneComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -45,7 +50,8 @@ def phone_complaint_new(request):
             logged_by=request.user,
         )
         messages.success(
-            request, _("Complaint %(reference)s logged. Its ticket is in the queue.")
+            request,
+            _("Complaint %(reference)s logged. Its ticket is in the queue.")
             % {"reference": complaint.reference},
         )
         return redirect("agent:ticket", reference=complaint.reference)

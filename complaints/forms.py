@@ -14,7 +14,7 @@ from complaints.models import Category
 from complaints.phones import to_e164
 from complaints.uploads import check_attachment
 
-FORM_TOKEN_SALT = "amends.complaint-form"
+FORM_TOKEN_SALT = "amends.complaint-form"  # noqa: S105 (a signing namespace, not a secret)
 FORM_TOKEN_MAX_AGE = 24 * 3600
 NPS_CHOICES = [("", _("Rather not say"))] + [(str(i), str(i)) for i in range(11)]
 VALID_TIMEZONES = frozenset(zoneinfo.available_timezones())
@@ -97,48 +97,66 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
     """What a customer fills in on the public page."""
 
     name = forms.CharField(
-        label=_("Your name"), max_length=200,
+        label=_("Your name"),
+        max_length=200,
         error_messages={"required": _("Tell us your name.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("Your email"), max_length=254,
-        error_messages={"required": _("We need your email to keep you informed."),
-                        "invalid": _("Enter a valid email address, such as name@example.com.")},
+        label=_("Your email"),
+        max_length=254,
+        error_messages={
+            "required": _("We need your email to keep you informed."),
+            "invalid": _("Enter a valid email address, such as name@example.com."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label=_("Your phone number"), required=False, max_length=40,
-        help_text=_("Optional. We call you back on it; include the country code if you are not in France."),
+        label=_("Your phone number"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Optional. We call you back on it; include the country code if you are not in France."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     category = None  # set in __init__ so the queryset is fresh
     order_reference = forms.CharField(
-        label=_("Order or account number"), required=False, max_length=100,
+        label=_("Order or account number"),
+        required=False,
+        max_length=100,
         help_text=_("Optional. It helps us find your order faster."),
     )
     description = forms.CharField(
-        label=_("What happened?"), max_length=10000,
+        label=_("What happened?"),
+        max_length=10000,
         error_messages={"required": _("Tell us what happened.")},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     remedy_sought = forms.CharField(
-        label=_("What would put it right for you?"), required=False, max_length=2000,
+        label=_("What would put it right for you?"),
+        required=False,
+        max_length=2000,
         help_text=_("Optional. A refund, a replacement, an apology… tell us what you would like."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     nps = forms.TypedChoiceField(
         label=_("Today, how likely are you to recommend us to a friend?"),
         help_text=_("0 means not at all likely, 10 extremely likely. Optional."),
-        choices=NPS_CHOICES, required=False, widget=forms.RadioSelect,
+        choices=NPS_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
     )
     attachments = MultipleFileField(
-        label=_("Photos or documents"), required=False,
+        label=_("Photos or documents"),
+        required=False,
         help_text=_("Optional. Up to 5 images or PDF files, 10 MB each."),
     )
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this complaint by email or phone."),
-        error_messages={"required": _("We need your permission to contact you about this complaint.")},
+        error_messages={
+            "required": _("We need your permission to contact you about this complaint.")
+        },
     )
     # Filled by the page's script with the browser's time zone; optional.
     timezone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
@@ -147,8 +165,16 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
 
     field_order = [
-        "name", "email", "phone", "category", "order_reference", "description",
-        "remedy_sought", "nps", "attachments", "consent",
+        "name",
+        "email",
+        "phone",
+        "category",
+        "order_reference",
+        "description",
+        "remedy_sought",
+        "nps",
+        "attachments",
+        "consent",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -203,23 +229,49 @@ class PhoneComplaintForm(CustomerDetailsMixin, forms.Form):
     customer_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Customer name"), max_length=200)
     email = forms.EmailField(label=_("Email"), required=False, max_length=254)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=40,
-                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
     language = forms.ChoiceField(label=_("Customer's language"), choices=settings.LANGUAGES)
     category = None
-    order_reference = forms.CharField(label=_("Order or account number"), required=False, max_length=100)
-    description = forms.CharField(label=_("What happened"), max_length=10000,
-                                  widget=forms.Textarea(attrs={"rows": 6}))
-    remedy_sought = forms.CharField(label=_("Remedy the customer wants"), required=False,
-                                    max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    nps = forms.TypedChoiceField(label=_("Likelihood to recommend (0–10), if asked"),
-                                 choices=NPS_CHOICES, required=False)
-    consent = forms.BooleanField(label=_("The customer agrees to be contacted about this complaint."),
-                                 required=False, initial=True)
+    order_reference = forms.CharField(
+        label=_("Order or account number"), required=False, max_length=100
+    )
+    description = forms.CharField(
+        label=_("What happened"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    remedy_sought = forms.CharField(
+        label=_("Remedy the customer wants"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    nps = forms.TypedChoiceField(
+        label=_("Likelihood to recommend (0–10), if asked"), choices=NPS_CHOICES, required=False
+    )
+    consent = forms.BooleanField(
+        label=_("The customer agrees to be contacted about this complaint."),
+        required=False,
+        initial=True,
+    )
     form_token = forms.CharField(widget=forms.HiddenInput)
 
-    field_order = ["customer_id", "name", "email", "phone", "language", "category",
-                   "order_reference", "description", "remedy_sought", "nps", "consent"]
+    field_order = [
+        "customer_id",
+        "name",
+        "email",
+        "phone",
+        "language",
+        "category",
+        "order_reference",
+        "description",
+        "remedy_sought",
+        "nps",
+        "consent",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ import re
 import secrets
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-REFERENCE_RE = re.compile(r"^AM-[%s]{4}-[%s]{4}$" % (REFERENCE_ALPHABET, REFERENCE_ALPHABET))
+REFERENCE_RE = re.compile(rf"^AM-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$")
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 

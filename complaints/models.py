@@ -116,7 +116,9 @@ class Complaint(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
-        indexes = [models.Index(fields=["customer", "-submitted_at"], name="complaint_customer_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-submitted_at"], name="complaint_customer_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(nps_at_intake__isnull=True) | models.Q(nps_at_intake__lte=10),

@@ -27,10 +27,7 @@ def hit(scope, value, *, limit, window):
         return True
     key = _key(scope, value, window)
     try:
-        if cache.add(key, 1, timeout=window + 5):
-            count = 1
-        else:
-            count = cache.incr(key)
+        count = 1 if cache.add(key, 1, timeout=window + 5) else cache.incr(key)
     except Exception:
         logger.warning("Rate limit cache unavailable; letting the request through.", exc_info=True)
         return True
@@ -47,3 +44,24 @@ def would_exceed(scope, value, *, limit, window):
         logger.warning("Rate limit cache unavailable; letting the request through.", exc_info=True)
         return False
     return count >= limit
+
+
+def once_per_key(key, decide, *, window=86400):
+    """Run ``decide()`` for the first request carrying ``key`` and remember its verdict.
+
+    Requests that race the first one, or repeat it, get the remembered verdict
+    (or "allowed" while the first is still deciding) without being counted again.
+    """
+    slot = f"rl:verdict:{key}"
+    try:
+        if not cache.add(slot, "pending", timeout=window):
+            return cache.get(slot) == "limited"
+    except Exception:
+        logger.warning("Rate limit cache unavailable; letting the request through.", exc_info=True)
+        return False
+    limited = decide()
+    try:
+        cache.set(slot, "limited" if limited else "allowed", timeout=window)
+    except Exception:
+        logger.warning("Rate limit cache unavailable; verdict not kept.", exc_info=True)
+    return limited

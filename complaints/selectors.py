@@ -27,7 +27,11 @@ def complaint_for_tracking(token):
 
 def customer_timeline(ticket):
     """The events a customer may see on their tracking page, oldest first."""
-    return list(TicketEvent.objects.filter(ticket=ticket, customer_visible=True).order_by("created_at", "pk"))
+    return list(
+        TicketEvent.objects.filter(ticket=ticket, customer_visible=True).order_by(
+            "created_at", "pk"
+        )
+    )
 
 
 def customer_search(query, *, limit=10):
@@ -46,7 +50,10 @@ def customer_search(query, *, limit=10):
         condition |= Q(complaints__reference=reference)
     return list(
         Customer.objects.filter(condition)
-        .annotate(complaint_count=Count("complaints", distinct=True), last_complaint_at=Max("complaints__submitted_at"))
+        .annotate(
+            complaint_count=Count("complaints", distinct=True),
+            last_complaint_at=Max("complaints__submitted_at"),
+        )
         .order_by("-last_complaint_at", "pk")[:limit]
     )
 

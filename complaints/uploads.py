@@ -41,7 +41,9 @@ def check_attachment(upload):
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise ValidationError(
-            _("“%(name)s” is not an image or a PDF. Send photos (JPEG, PNG, GIF, WebP, HEIC) or PDF files.")
+            _(
+                "“%(name)s” is not an image or a PDF. Send photos (JPEG, PNG, GIF, WebP, HEIC) or PDF files."
+            )
             % {"name": name},
             code="bad_type",
         )

@@ -8,9 +8,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from complaints import ratelimit
@@ -27,20 +26,38 @@ SESSION_KEY = "amends_submitted"
 
 class TrackingMessageForm(forms.Form):
     text = forms.CharField(
-        label=gettext_lazy("Add a message"), max_length=5000,
+        label=gettext_lazy("Add a message"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": gettext_lazy("Write your message before sending it.")},
     )
 
 
-def _rate_limited(ip, email):
-    """True when this IP or this email has filed too many complaints lately."""
+def _rate_limited(ip, email, form_key):
+    """True when this IP or this email has filed too many complaints lately.
+
+    A form key is counted once: a double click racing itself is one attempt
+    (the idempotent submit gives both requests the same complaint), and a
+    refresh of a refused form is refused again.
+    """
     limits = settings.AMENDS
-    ip_ok = ratelimit.hit("ip", ip or "", limit=limits["RATE_LIMIT_PER_IP"],
-                          window=limits["RATE_LIMIT_PER_IP_WINDOW"])
-    email_ok = ratelimit.hit("email", email, limit=limits["RATE_LIMIT_PER_EMAIL"],
-                             window=limits["RATE_LIMIT_PER_EMAIL_WINDOW"])
-    return not (ip_ok and email_ok)
+
+    def decide():
+        ip_ok = ratelimit.hit(
+            "ip",
+            ip or "",
+            limit=limits["RATE_LIMIT_PER_IP"],
+            window=limits["RATE_LIMIT_PER_IP_WINDOW"],
+        )
+        email_ok = ratelimit.hit(
+            "email",
+            email,
+            limit=limits["RATE_LIMIT_PER_EMAIL"],
+            window=limits["RATE_LIMIT_PER_EMAIL_WINDOW"],
+        )
+        return not (ip_ok and email_ok)
+
+    return ratelimit.once_per_key(form_key, decide)
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,7 +76,7 @@ def complaint_new(request):
     existing = Complaint.objects.filter(idempotency_key=form.idempotency_key).first()
     if existing is None:
         ip = client_ip(request)
-        if _rate_limited(ip, data["email"]):
+        if _rate_limited(ip, data["email"], form.idempotency_key):
             context["rate_limited"] = True
             return render(request, "complaints/form.html", context, status=429)
         existing, _created = complaint_submit(
@@ -110,11 +127,10 @@ def complaint_track(request, token):
     if ticket is None:
         raise Http404
     form = TrackingMessageForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            ticket_customer_message(ticket=ticket, text=form.cleaned_data["text"])
-            messages.success(request, _("Thank you. Your message has been added to your complaint."))
-            return redirect("complaints:track", token=token)
+    if request.method == "POST" and form.is_valid():
+        ticket_customer_message(ticket=ticket, text=form.cleaned_data["text"])
+        messages.success(request, _("Thank you. Your message has been added to your complaint."))
+        return redirect("complaints:track", token=token)
     response = render(
         request,
         "complaints/track.html",
@@ -127,7 +143,9 @@ def complaint_track(request, token):
         },
         status=400 if form.errors else 200,
     )
-    # The token is the key to this page: never leak it to other sites.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is the key to this page: never leak it to other sites. Not
+    # "no-referrer": browsers then send "Origin: null" on the page's own forms
+    # and the CSRF check refuses them.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response

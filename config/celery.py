@@ -21,7 +21,6 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 
-
 def publish(task, *args, **options):
     """Send ``task`` now, logging instead of raising when the broker fails.
 

@@ -27,7 +27,10 @@ def _render(kind, context, language):
 
 def _message(notification, subject, text, html):
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient]
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
     )
     message.attach_alternative(html, "text/html")
     return message

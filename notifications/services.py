@@ -78,7 +78,9 @@ def notification_send(*, notification_id):
             if notification.attempts >= MAX_ATTEMPTS
             else NotificationStatus.PENDING
         )
-        Notification.objects.filter(pk=notification_id).update(status=status, last_error=repr(exc)[:2000])
+        Notification.objects.filter(pk=notification_id).update(
+            status=status, last_error=repr(exc)[:2000]
+        )
         logger.warning("Sending notification %s failed: %r", notification_id, exc)
         if status == NotificationStatus.PENDING:
             raise

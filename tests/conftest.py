@@ -1,20 +1,11 @@
-"""Shared test set-up: the real PostgreSQL and Redis, unless told otherwise."""
+"""Shared test set-up. `make test` points settings at the real PostgreSQL and Redis."""
 
-import os
 import time
 
-# Tests run on the real services; `make test` sets these, a bare `pytest` gets the same.
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/amends")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/14")
-os.environ.setdefault("TEMPLATE_STRING_IF_INVALID", "")
-# Tests render {% static %} without running collectstatic first.
-os.environ.setdefault("STATIC_MANIFEST", "0")
+import pytest
+from django.core import signing
 
-import pytest  # noqa: E402
-from django.core import signing  # noqa: E402
-
-from complaints.forms import FORM_TOKEN_SALT  # noqa: E402
+from complaints.forms import FORM_TOKEN_SALT
 
 
 @pytest.fixture(autouse=True)

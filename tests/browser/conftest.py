@@ -53,7 +53,10 @@ def new_page(browser):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(error))
-        page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        page.on(
+            "dialog",
+            lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()),
+        )
         return page
 
     yield make

@@ -45,8 +45,12 @@ def test_customer_files_a_complaint_in_english_with_a_photo_and_tracks_it(
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "complaint-form-en")
     fill_complaint(
-        page, name="Ada Lovelace", email="ada@example.com", category="Damaged product",
-        description="The vase arrived in pieces.", attachment=str(photo),
+        page,
+        name="Ada Lovelace",
+        email="ada@example.com",
+        category="Damaged product",
+        description="The vase arrived in pieces.",
+        attachment=str(photo),
     )
     page.click("button[type=submit]:has-text('Send my complaint')")
     page.wait_for_url(re.compile(r"/complaint/submitted/$"))
@@ -70,7 +74,9 @@ def test_customer_files_a_complaint_in_english_with_a_photo_and_tracks_it(
     assert page.errors == []
 
 
-def test_customer_files_a_complaint_in_french_on_a_phone(live_server, new_page, categories, tmp_path):
+def test_customer_files_a_complaint_in_french_on_a_phone(
+    live_server, new_page, categories, tmp_path
+):
     pdf = tmp_path / "facture.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page = new_page(locale="fr-FR", width=390, height=844)
@@ -78,8 +84,12 @@ def test_customer_files_a_complaint_in_french_on_a_phone(live_server, new_page, 
     assert page.locator("html").get_attribute("lang") == "fr"
     screenshot(page, "complaint-form-fr-phone")
     fill_complaint(
-        page, name="Jeanne Moreau", email="jeanne@example.com", category="Livraison en retard",
-        description="Mon colis n'est jamais arrivé.", attachment=str(pdf),
+        page,
+        name="Jeanne Moreau",
+        email="jeanne@example.com",
+        category="Livraison en retard",
+        description="Mon colis n'est jamais arrivé.",
+        attachment=str(pdf),
     )
     page.click("button[type=submit]:has-text('Envoyer ma réclamation')")
     page.wait_for_url(re.compile(r"/complaint/submitted/$"))
@@ -109,7 +119,9 @@ def test_agent_logs_in_and_logs_a_phone_complaint_for_a_returning_customer(
     live_server, new_page, categories
 ):
     AgentFactory(username="alex")
-    returning = CustomerFactory(name="Grace Hopper", email="grace@example.com", phone="+33612345678")
+    returning = CustomerFactory(
+        name="Grace Hopper", email="grace@example.com", phone="+33612345678"
+    )
     ticketed_complaint(customer=returning, category=categories[0])
     page = new_page()
     page.goto(live_server.url + "/agent/")

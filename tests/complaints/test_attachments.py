@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 URL = reverse("complaints:new")
 
 
-def test_image_and_pdf_are_accepted_and_stored_under_our_own_names(client, complaint_data, png_file):
+def test_image_and_pdf_are_accepted_and_stored_under_our_own_names(
+    client, complaint_data, png_file
+):
     files = [png_file("photo.png"), png_file("../../etc/passwd.pdf", PDF_BYTES, "application/pdf")]
     response = client.post(URL, {**complaint_data(), "attachments": files})
     assert response.status_code == 302
@@ -57,7 +59,9 @@ def test_empty_file_is_refused(client, complaint_data, png_file):
     assert response.status_code == 400
 
 
-def test_attachment_is_served_only_to_agents_and_never_as_a_page(client, agent, complaint_data, png_file):
+def test_attachment_is_served_only_to_agents_and_never_as_a_page(
+    client, agent, complaint_data, png_file
+):
     client.post(URL, {**complaint_data(), "attachments": [png_file("photo.png")]})
     attachment = Attachment.objects.get()
     url = reverse("agent:attachment", args=[attachment.pk])

@@ -26,7 +26,9 @@ def test_posting_the_same_form_twice_files_one_complaint_and_confirms_both(clien
 
 
 @pytest.mark.django_db
-def test_repeated_submission_is_not_counted_against_the_rate_limit(client, complaint_data, settings):
+def test_repeated_submission_is_not_counted_against_the_rate_limit(
+    client, complaint_data, settings
+):
     settings.AMENDS = {**settings.AMENDS, "RATE_LIMIT_PER_IP": 1}
     data = complaint_data()
     assert client.post(URL, data).status_code == 302

@@ -73,7 +73,9 @@ def test_french_page_speaks_french(client, category):
         ("email", "a" * 250 + "@example.com", "Ensure this value has at most"),
     ],
 )
-def test_each_invalid_field_gets_a_clear_message_next_to_it(client, complaint_data, field, value, message):
+def test_each_invalid_field_gets_a_clear_message_next_to_it(
+    client, complaint_data, field, value, message
+):
     response = client.post(URL, complaint_data(**{field: value}))
     assert response.status_code == 400
     assert message in response.text
@@ -89,8 +91,12 @@ def test_what_the_customer_typed_is_kept_after_a_validation_error(client, compla
     response = client.post(
         URL,
         complaint_data(
-            email="broken", description="Ma commande n'est jamais arrivée, c'est la deuxième fois.",
-            remedy_sought="Un remboursement", order_reference="CMD-42", phone="+33 6 12 34 56 78", nps="4",
+            email="broken",
+            description="Ma commande n'est jamais arrivée, c'est la deuxième fois.",
+            remedy_sought="Un remboursement",
+            order_reference="CMD-42",
+            phone="+33 6 12 34 56 78",
+            nps="4",
         ),
     )
     assert response.status_code == 400
@@ -98,8 +104,10 @@ def test_what_the_customer_typed_is_kept_after_a_validation_error(client, compla
     assert "Un remboursement" in response.text
     assert 'value="CMD-42"' in response.text
     assert 'value="Ada Lovelace"' in response.text
-    assert 'value="4" checked' in response.text or 'checked value="4"' in response.text or (
-        'value="4"' in response.text and "checked" in response.text
+    assert (
+        'value="4" checked' in response.text
+        or 'checked value="4"' in response.text
+        or ('value="4"' in response.text and "checked" in response.text)
     )
 
 

@@ -26,7 +26,9 @@ def test_rate_limit_message_is_translated(client, complaint_data, settings):
     assert "trop de réclamations" in response.text.lower()
 
 
-def test_fourth_complaint_from_one_email_within_a_day_gets_429_whatever_the_ip(client, complaint_data):
+def test_fourth_complaint_from_one_email_within_a_day_gets_429_whatever_the_ip(
+    client, complaint_data
+):
     for i in range(3):
         response = client.post(URL, complaint_data(), REMOTE_ADDR=f"10.0.0.{i + 1}")
         assert response.status_code == 302
@@ -42,7 +44,9 @@ def test_limits_are_configurable(client, complaint_data, settings):
     assert client.post(URL, complaint_data(email="c9@example.com")).status_code == 429
 
 
-def test_form_still_works_when_the_rate_limit_cache_is_unreachable(client, complaint_data, settings, caplog):
+def test_form_still_works_when_the_rate_limit_cache_is_unreachable(
+    client, complaint_data, settings, caplog
+):
     # Django's test signals reset the cache handler when CACHES changes.
     settings.CACHES = {
         "default": {
@@ -55,3 +59,12 @@ def test_form_still_works_when_the_rate_limit_cache_is_unreachable(client, compl
         assert client.post(URL, complaint_data(email=f"c{i}@example.com")).status_code == 302
     assert Complaint.objects.count() == 7
     assert "Rate limit cache unavailable" in caplog.text
+
+
+def test_refreshing_a_refused_form_is_refused_again(client, complaint_data, settings):
+    settings.AMENDS = {**settings.AMENDS, "RATE_LIMIT_PER_IP": 1}
+    client.post(URL, complaint_data(email="first@example.com"))
+    refused = complaint_data(email="second@example.com")
+    assert client.post(URL, refused).status_code == 429
+    assert client.post(URL, refused).status_code == 429
+    assert Complaint.objects.count() == 1

@@ -22,7 +22,7 @@ def test_tracking_page_shows_status_and_the_customer_visible_timeline(client):
     assert response.status_code == 200
     assert complaint.reference in response.text
     assert "The blender arrived without its lid." in response.text
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
@@ -30,7 +30,9 @@ def test_internal_events_never_reach_the_tracking_page(client):
     from recovery.workflow import event_record
 
     complaint = ticketed_complaint()
-    event_record(ticket=complaint.ticket, kind=EventKind.NOTE, payload={"text": "Customer sounds angry"})
+    event_record(
+        ticket=complaint.ticket, kind=EventKind.NOTE, payload={"text": "Customer sounds angry"}
+    )
     assert "Customer sounds angry" not in client.get(track_url(complaint)).text
 
 

@@ -44,8 +44,10 @@ def test_deadline_counts_elapsed_hours_across_a_daylight_saving_change():
 
 def test_deadline_follows_the_sla_settings_managers_edit():
     SlaSettings.objects.filter(pk=1).update(high_hours=8, standard_hours=72)
-    assert callback_due_at(submitted_at=SUBMITTED, priority=Priority.HIGH) == UTC_SUBMITTED + timedelta(hours=8)
-    assert callback_due_at(submitted_at=SUBMITTED, priority=Priority.STANDARD) == UTC_SUBMITTED + timedelta(hours=72)
+    high = callback_due_at(submitted_at=SUBMITTED, priority=Priority.HIGH)
+    standard = callback_due_at(submitted_at=SUBMITTED, priority=Priority.STANDARD)
+    assert high == UTC_SUBMITTED + timedelta(hours=8)
+    assert standard == UTC_SUBMITTED + timedelta(hours=72)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +56,8 @@ def test_deadline_follows_the_sla_settings_managers_edit():
 )
 def test_repeat_complainant_within_90_days_is_raised_to_high(days_between, expected):
     customer = CustomerFactory()
-    first = ComplaintFactory(customer=customer, submitted_at=SUBMITTED - timedelta(days=days_between))
+    earlier = SUBMITTED - timedelta(days=days_between)
+    first = ComplaintFactory(customer=customer, submitted_at=earlier)
     ticket_open(complaint=first)
     second = ComplaintFactory(customer=customer, submitted_at=SUBMITTED)
     ticket = ticket_open(complaint=second)
@@ -77,3 +80,8 @@ def test_opening_a_ticket_writes_a_customer_visible_opened_event():
     assert event.to_status == Status.NEW
     assert event.customer_visible
     assert event.created_at == SUBMITTED
+
+
+def test_opening_a_ticket_keeps_the_promised_deadline_beside_the_live_one():
+    ticket = ticket_open(complaint=ComplaintFactory(submitted_at=SUBMITTED))
+    assert ticket.callback_promised_at == ticket.callback_due_at == UTC_SUBMITTED + timedelta(hours=48)

@@ -33,19 +33,71 @@ ACCOUNTS = [
 
 # (key, name, email, phone, category index, hours ago, language, channel, text, remedy, nps)
 COMPLAINTS = [
-    ("demo-1", "Jeanne Moreau", "jeanne.moreau@example.com", "+33612345678", 0, 30, "fr", Channel.WEB,
-     "Ma commande est annoncée livrée depuis trois jours mais je n'ai rien reçu.",
-     "Un nouvel envoi en express.", 3),
-    ("demo-2", "Sam Patel", "sam.patel@example.com", "+447700900123", 1, 5, "en", Channel.WEB,
-     "The kettle I bought leaks from the base the first time I used it.",
-     "A replacement, please.", 5),
-    ("demo-3", "Louis Bernard", "louis.bernard@example.com", "", 2, 20, "fr", Channel.PHONE,
-     "J'ai été débité deux fois pour la même commande.", "Le remboursement du double paiement.", 1),
-    ("demo-4", "Maria Garcia", "maria.garcia@example.com", "+34612345678", 3, 50, "en", Channel.WEB,
-     "The person at the counter laughed at me when I asked for help with my return.",
-     "An apology.", 0),
-    ("demo-5", "Sam Patel", "sam.patel@example.com", "+447700900123", 4, 1, "en", Channel.WEB,
-     "Now the website will not let me log in to see the order status.", "", None),
+    (
+        "demo-1",
+        "Jeanne Moreau",
+        "jeanne.moreau@example.com",
+        "+33612345678",
+        0,
+        30,
+        "fr",
+        Channel.WEB,
+        "Ma commande est annoncée livrée depuis trois jours mais je n'ai rien reçu.",
+        "Un nouvel envoi en express.",
+        3,
+    ),
+    (
+        "demo-2",
+        "Sam Patel",
+        "sam.patel@example.com",
+        "+447700900123",
+        1,
+        5,
+        "en",
+        Channel.WEB,
+        "The kettle I bought leaks from the base the first time I used it.",
+        "A replacement, please.",
+        5,
+    ),
+    (
+        "demo-3",
+        "Louis Bernard",
+        "louis.bernard@example.com",
+        "",
+        2,
+        20,
+        "fr",
+        Channel.PHONE,
+        "J'ai été débité deux fois pour la même commande.",
+        "Le remboursement du double paiement.",
+        1,
+    ),
+    (
+        "demo-4",
+        "Maria Garcia",
+        "maria.garcia@example.com",
+        "+34612345678",
+        3,
+        50,
+        "en",
+        Channel.WEB,
+        "The person at the counter laughed at me when I asked for help with my return.",
+        "An apology.",
+        0,
+    ),
+    (
+        "demo-5",
+        "Sam Patel",
+        "sam.patel@example.com",
+        "+447700900123",
+        4,
+        1,
+        "en",
+        Channel.WEB,
+        "Now the website will not let me log in to see the order status.",
+        "",
+        None,
+    ),
 ]
 
 
@@ -68,8 +120,12 @@ class Command(BaseCommand):
         for username, full_name, email, password, groups in ACCOUNTS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"email": email, "first_name": full_name.split()[0],
-                          "last_name": full_name.split()[-1], "is_staff": username == "manager"},
+                defaults={
+                    "email": email,
+                    "first_name": full_name.split()[0],
+                    "last_name": full_name.split()[-1],
+                    "is_staff": username == "manager",
+                },
             )
             if created:
                 user.set_password(password)
@@ -83,9 +139,18 @@ class Command(BaseCommand):
             if Complaint.objects.filter(idempotency_key=key).exists():
                 continue
             complaint_submit(
-                name=name, email=email, phone=phone, category=categories[cat], description=text,
-                remedy_sought=remedy, nps_at_intake=nps, consent_to_contact=True, channel=channel,
-                language=lang, timezone_name="Europe/Paris", idempotency_key=key,
+                name=name,
+                email=email,
+                phone=phone,
+                category=categories[cat],
+                description=text,
+                remedy_sought=remedy,
+                nps_at_intake=nps,
+                consent_to_contact=True,
+                channel=channel,
+                language=lang,
+                timezone_name="Europe/Paris",
+                idempotency_key=key,
                 logged_by=users["agent"] if channel == Channel.PHONE else None,
                 submitted_at=now - timedelta(hours=hours_ago),
             )

@@ -1,0 +1,179 @@
+/*
+ * Amends: small progressive enhancements. Every page works without this file.
+ *
+ *  1. Fill the complaint form's hidden time zone from the browser.
+ *  2. Disable submit buttons after the first submission (double-click guard;
+ *     the server is idempotent too).
+ *  3. Show <time data-local> in the reader's time zone.
+ *  4. Customer look-up on the phone-intake page, in place (fetch).
+ *  5. Copy buttons ([data-copy="#selector"]), and focus on an error summary.
+ */
+(function () {
+  "use strict";
+
+  // Dates in the reader's own variant of the page's language (en-GB, fr-CA…),
+  // never in another language than the page's.
+  var lang = (function () {
+    var page = document.documentElement.lang || "";
+    var langs = navigator.languages || [navigator.language || ""];
+    for (var i = 0; i < langs.length; i++) {
+      if (page && langs[i] && langs[i].toLowerCase().split("-")[0] === page.toLowerCase().split("-")[0]) {
+        return langs[i];
+      }
+    }
+    return page || undefined;
+  })();
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // 1. Time zone ------------------------------------------------------------
+  function fillTimezone() {
+    var zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      return;
+    }
+    if (!zone) return;
+    document.querySelectorAll('input[type="hidden"][name="timezone"]').forEach(function (input) {
+      if (!input.value) input.value = zone;
+    });
+  }
+
+  // 2. One submission per form ------------------------------------------------
+  function guardSubmissions() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || form.hasAttribute("data-no-guard")) return;
+      if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+      if (event.defaultPrevented) return;
+      if (form.dataset.submitting === "1") {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitting = "1";
+      var buttons = form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+      // Disable after the browser has collected the form data, so the
+      // clicked button's own name=value is still sent.
+      window.setTimeout(function () {
+        buttons.forEach(function (button) {
+          button.disabled = true;
+          button.setAttribute("aria-disabled", "true");
+          var busy = button.getAttribute("data-busy-label");
+          if (busy && button.tagName === "BUTTON") {
+            button.dataset.idleLabel = button.textContent;
+            button.textContent = busy;
+          }
+        });
+      }, 0);
+    });
+
+    // Coming back with the Back button restores the page from cache: undo.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      document.querySelectorAll('form[data-submitting="1"]').forEach(function (form) {
+        delete form.dataset.submitting;
+        form.querySelectorAll("[aria-disabled='true']").forEach(function (button) {
+          button.disabled = false;
+          button.removeAttribute("aria-disabled");
+          if (button.dataset.idleLabel) button.textContent = button.dataset.idleLabel;
+        });
+      });
+    });
+  }
+
+  // 3. Local times ------------------------------------------------------------
+  function localTimes() {
+    if (!window.Intl || !Intl.DateTimeFormat) return;
+    var format;
+    try {
+      format = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+    } catch (e) {
+      return;
+    }
+    document.querySelectorAll("time[data-local][datetime]").forEach(function (el) {
+      var date = new Date(el.getAttribute("datetime"));
+      if (isNaN(date.getTime())) return;
+      if (!el.title) el.title = el.textContent.trim();
+      el.textContent = format.format(date);
+    });
+  }
+
+  // 4. Customer look-up -------------------------------------------------------
+  function customerLookup() {
+    var form = document.querySelector("form[data-lookup]");
+    if (!form || !window.fetch) return;
+    var target = document.getElementById(form.getAttribute("data-lookup"));
+    var input = form.querySelector('input[name="q"]');
+    if (!target || !input) return;
+    var controller = null;
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (controller) controller.abort();
+      controller = window.AbortController ? new AbortController() : null;
+      var url = form.action + (form.action.indexOf("?") === -1 ? "?" : "&") +
+        "q=" + encodeURIComponent(input.value.trim());
+      target.setAttribute("aria-busy", "true");
+      fetch(url, {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch", Accept: "text/html" },
+        signal: controller ? controller.signal : undefined,
+      })
+        .then(function (response) {
+          if (response.redirected || !response.ok) throw new Error(String(response.status));
+          return response.text();
+        })
+        .then(function (html) {
+          target.innerHTML = html; // our own server's escaped partial
+          localTimes();
+        })
+        .catch(function (error) {
+          if (error && error.name === "AbortError") return;
+          target.innerHTML = "";
+          var p = document.createElement("p");
+          p.className = "alert alert--error";
+          p.textContent = form.getAttribute("data-error") || "Error";
+          target.appendChild(p);
+        })
+        .then(function () {
+          target.removeAttribute("aria-busy");
+        });
+    });
+  }
+
+  // 5. Copy buttons and error summary ------------------------------------------
+  function copyButtons() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var source = document.querySelector(button.getAttribute("data-copy"));
+      if (!source) return;
+      button.hidden = false;
+      var idle = button.textContent;
+      button.addEventListener("click", function () {
+        var text = (source.getAttribute("href") || source.textContent).trim();
+        navigator.clipboard.writeText(text).then(function () {
+          button.textContent = button.getAttribute("data-copied") || idle;
+          window.setTimeout(function () { button.textContent = idle; }, 2000);
+        });
+      });
+    });
+  }
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+
+  ready(function () {
+    fillTimezone();
+    guardSubmissions();
+    localTimes();
+    customerLookup();
+    copyButtons();
+    focusErrorSummary();
+  });
+})();
