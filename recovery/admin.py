@@ -1,11 +1,19 @@
+from django import forms
 from django.contrib import admin
 
-from recovery.models import SlaSettings, Ticket, TicketEvent
+from recovery.models import (
+    ApprovalLimit,
+    CallbackAttempt,
+    Compensation,
+    SlaSettings,
+    Ticket,
+    TicketEvent,
+)
 
 
 @admin.register(SlaSettings)
 class SlaSettingsAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "high_hours", "standard_hours")
+    list_display = ("__str__", "high_hours", "standard_hours", "follow_up_days")
 
     def has_add_permission(self, request):
         return not SlaSettings.objects.exists()
@@ -14,8 +22,26 @@ class SlaSettingsAdmin(admin.ModelAdmin):
         return False
 
 
+class ApprovalLimitForm(forms.ModelForm):
+    class Meta:
+        model = ApprovalLimit
+        fields = ("currency", "agent_limit")
+
+    def clean_currency(self):
+        # "eur" means EUR; the model's validator then checks the ISO shape.
+        return self.cleaned_data["currency"].strip().upper()
+
+
+@admin.register(ApprovalLimit)
+class ApprovalLimitAdmin(admin.ModelAdmin):
+    """Managers set how much agents may approve alone, per currency."""
+
+    form = ApprovalLimitForm
+    list_display = ("currency", "agent_limit")
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Tickets move only through recovery.workflow; the admin only shows them."""
+    """Tickets, their timeline and ledger change only through recovery's services."""
 
     def has_add_permission(self, request):
         return False
@@ -38,3 +64,17 @@ class TicketAdmin(ReadOnlyAdmin):
 class TicketEventAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "kind", "actor", "created_at", "customer_visible")
     list_filter = ("kind",)
+
+
+@admin.register(CallbackAttempt)
+class CallbackAttemptAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "agent", "number_called", "outcome", "created_at")
+    list_filter = ("outcome",)
+    search_fields = ("ticket__complaint__reference", "number_called")
+
+
+@admin.register(Compensation)
+class CompensationAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "kind", "amount", "currency", "status", "proposed_at")
+    list_filter = ("status", "kind", "currency")
+    search_fields = ("ticket__complaint__reference",)

@@ -35,3 +35,53 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     ASSIGNED = "assigned", _("Assigned")
     PRIORITY = "priority", _("Priority changed")
+    CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")
+    COMPENSATION = "compensation", _("Compensation")
+
+
+class AcknowledgeMethod(models.TextChoices):
+    """How the first human contact was made: what the callback promise asks for."""
+
+    PHONE = "phone", _("Phone call, customer reached")
+    MESSAGE = "message", _("Personal email or message")
+
+
+class CallbackOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached the customer")
+    VOICEMAIL = "voicemail", _("Left a voicemail")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class CompensationKind(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    VOUCHER = "voucher", _("Voucher")
+    REPLACEMENT = "replacement", _("Replacement")
+    DISCOUNT = "discount", _("Discount")
+    GIFT = "gift", _("Gift")
+    GOODWILL = "goodwill", _("Goodwill gesture")
+    NONE = "none", _("No compensation")
+
+
+# Money is the point of a refund, voucher or discount: they need an amount. A
+# gift or goodwill gesture may carry its value (for the cost statistics); a
+# replacement or "none" never does.
+AMOUNT_REQUIRED_KINDS = (
+    CompensationKind.REFUND,
+    CompensationKind.VOUCHER,
+    CompensationKind.DISCOUNT,
+)
+AMOUNT_OPTIONAL_KINDS = (CompensationKind.GIFT, CompensationKind.GOODWILL)
+NO_AMOUNT_KINDS = (CompensationKind.REPLACEMENT, CompensationKind.NONE)
+
+
+class CompensationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    DECLINED = "declined", _("Declined")
+
+
+# Waiting for somebody to act; the ticket cannot move on to follow-up meanwhile.
+PENDING_COMPENSATION_STATUSES = (CompensationStatus.PROPOSED, CompensationStatus.APPROVED)
+SETTLED_COMPENSATION_STATUSES = (CompensationStatus.FULFILLED, CompensationStatus.DECLINED)

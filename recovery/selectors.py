@@ -1,17 +1,43 @@
-"""Reads for the agents' pages."""
+"""Reads for the agents' pages, and the questions the workflow asks of the ledger."""
 
-from django.db.models import Prefetch
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from recovery.choices import OPEN_STATUSES
-from recovery.models import Ticket, TicketEvent
+from config.roles import AGENTS, MANAGERS, is_agent, is_manager
+from recovery.choices import (
+    OPEN_STATUSES,
+    PENDING_COMPENSATION_STATUSES,
+    SETTLED_COMPENSATION_STATUSES,
+    CompensationStatus,
+    Status,
+)
+from recovery.models import ApprovalLimit, Ticket, TicketEvent
 
 
-def ticket_queue(*, limit=50):
-    """Open tickets, the one due first on top (no deadline, i.e. met, last)."""
+def breached_condition(*, now=None):
+    """Open tickets whose callback promise is broken: overdue and not acknowledged, or marked.
+
+    Acknowledging clears ``callback_due_at``, so a deadline still set is a
+    promise not yet met. ``breached_at`` is set by the deadline sweep.
+    """
+    now = now or timezone.now()
+    return Q(status__in=OPEN_STATUSES) & (Q(callback_due_at__lt=now) | Q(breached_at__isnull=False))
+
+
+def ticket_queue(*, limit=50, breached=False, now=None):
+    """Open tickets, the one due first on top (no deadline, i.e. met, last).
+
+    With ``breached``, only those whose callback promise is broken.
+    """
+    tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
+    if breached:
+        tickets = tickets.filter(breached_condition(now=now))
     return list(
-        Ticket.objects.filter(status__in=OPEN_STATUSES)
-        .select_related("complaint__customer", "complaint__category", "assignee")
-        .order_by("callback_due_at", "id")[:limit]
+        tickets.select_related("complaint__customer", "complaint__category", "assignee").order_by(
+            "callback_due_at", "id"
+        )[:limit]
     )
 
 
@@ -20,8 +46,91 @@ def ticket_for_agent(reference):
         Ticket.objects.select_related("complaint__customer", "complaint__category", "assignee")
         .prefetch_related(
             "complaint__attachments",
+            "compensations",
+            "callback_attempts",
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
         )
         .filter(complaint__reference=reference)
         .first()
     )
+
+
+def ledger_is_settled(*, ticket):
+    """True when nothing waits for approval or hand-over and at least one line is settled."""
+    statuses = set(ticket.compensations.values_list("status", flat=True))
+    return not statuses & set(PENDING_COMPENSATION_STATUSES) and bool(
+        statuses & set(SETTLED_COMPENSATION_STATUSES)
+    )
+
+
+def compensation_approvable_by(*, compensation, user):
+    """Whether ``user`` has the authority to approve this line's amount (its status aside).
+
+    Managers approve anything; agents approve a line without an amount, or
+    one within their currency's ApprovalLimit (no row: nothing).
+    """
+    if is_manager(user):
+        return True
+    if not is_agent(user):
+        return False
+    if compensation.amount is None:
+        return True
+    limit = ApprovalLimit.objects.filter(currency=compensation.currency).first()
+    return limit is not None and compensation.amount <= limit.agent_limit
+
+
+def assignable_agents():
+    """Active users who may be given tickets: agents, managers and superusers."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=(AGENTS, MANAGERS)) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+_STEPS = {
+    "acknowledge": _("Call the customer back"),
+    "apologize": _("Apologize"),
+    "compensate": _("Propose a compensation"),
+    "approve_compensation": _("Approve the compensation"),
+    "fulfil_compensation": _("Fulfil the compensation"),
+    "start_follow_up": _("Start the follow-up"),
+    "resolve": _("Follow up and resolve"),
+}
+
+
+def ticket_next_step(ticket):
+    """What the agent should do next on ``ticket``, and by when; None once it is closed.
+
+    Returns ``{"step", "label", "due", "compensation"}``: ``step`` names the
+    service to offer first (``acknowledge``, ``apologize``, ``compensate``,
+    ``approve_compensation``, ``fulfil_compensation``, ``start_follow_up``,
+    ``resolve``); ``compensation`` is the ledger line it concerns, if any.
+    """
+    step, due, compensation = None, None, None
+    if ticket.status == Status.NEW:
+        step, due = "acknowledge", ticket.callback_due_at
+    elif ticket.status == Status.ACKNOWLEDGED:
+        step = "apologize"
+    elif ticket.status == Status.APOLOGIZED:
+        step = "compensate"
+    elif ticket.status == Status.COMPENSATED:
+        # .all() so that a prefetched ledger costs no query.
+        ledger = ticket.compensations.all()
+        waiting = [c for c in ledger if c.status in PENDING_COMPENSATION_STATUSES]
+        if waiting:
+            compensation = waiting[0]
+            step = (
+                "approve_compensation"
+                if compensation.status == CompensationStatus.PROPOSED
+                else "fulfil_compensation"
+            )
+        else:
+            step, due = "start_follow_up", ticket.follow_up_due_at
+    elif ticket.status == Status.FOLLOW_UP:
+        step, due = "resolve", ticket.follow_up_due_at
+    if step is None:
+        return None
+    return {"step": step, "label": _STEPS[step], "due": due, "compensation": compensation}

@@ -1,19 +1,175 @@
-"""The one writer of a ticket's status, priority and deadline columns.
+"""The one writer of a ticket's status, priority, assignee and deadline columns.
 
-Everything that changes those columns goes through a function here, and every
-such change writes a TicketEvent in the same transaction. The callback promise
-(24 hours for high priority, 48 for standard, counted from the moment the
-customer submitted) is computed here and nowhere else.
+``transition()`` is the only code that changes those columns, and every change
+it makes writes a TicketEvent in the same transaction. ``ALLOWED`` is the one
+table of legal moves. The deadline rules (the 24/48-hour callback promise,
+counted from the moment the customer submitted; the follow-up some days after
+the compensation is settled) are computed here and nowhere else. The steps an
+agent takes live in ``recovery.services`` and ``recovery.compensation``; they
+all move tickets through ``transition()``.
 """
 
 from datetime import UTC, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from recovery.choices import EventKind, Priority, Status
+from recovery.choices import OPEN_STATUSES, EventKind, Priority, Status
+from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import SlaSettings, Ticket, TicketEvent
+
+S = Status
+
+# Every legal move, and the action that makes it; anything else is refused.
+# There are no shortcuts: each step has its own evidence (the call, the
+# apology, the ledger), so acknowledged → compensated, say, is refused: an
+# apology comes first, and a gesture without one reads as a bribe. "No
+# compensation" is a ledger line with a reason, so that path too goes through
+# `compensated`, which means "the remedy is decided and on the ledger"
+# (proposed, not necessarily handed over). A further gesture during follow-up
+# takes the ticket back to `compensated` until it is settled. Only a resolved
+# ticket reopens; a ticket closed as invalid (spam, duplicate, not a
+# complaint) stays closed.
+ALLOWED = {
+    (S.NEW, S.ACKNOWLEDGED): "acknowledge",
+    (S.ACKNOWLEDGED, S.APOLOGIZED): "apologize",
+    (S.APOLOGIZED, S.COMPENSATED): "compensate",
+    (S.FOLLOW_UP, S.COMPENSATED): "compensate",
+    (S.COMPENSATED, S.FOLLOW_UP): "start_follow_up",
+    (S.FOLLOW_UP, S.RESOLVED): "resolve",
+    (S.RESOLVED, S.ACKNOWLEDGED): "reopen",
+    **{(status, S.CLOSED_INVALID): "close_invalid" for status in OPEN_STATUSES},
+}
+
+# Only transition() writes these; a service names the ones its step changes.
+WORKFLOW_COLUMNS = frozenset(
+    {
+        "priority",
+        "assignee",
+        "callback_due_at",
+        "acknowledged_at",
+        "follow_up_due_at",
+        "resolved_at",
+        "breached_at",
+    }
+)
+
+# For the refusal message: "A ticket that is <current> cannot be <target>: <hint>"
+_CURRENT = {
+    S.NEW: _("new"),
+    S.ACKNOWLEDGED: _("acknowledged"),
+    S.APOLOGIZED: _("apologized for"),
+    S.COMPENSATED: _("compensated"),
+    S.FOLLOW_UP: _("in follow-up"),
+    S.RESOLVED: _("resolved"),
+    S.CLOSED_INVALID: _("closed as invalid"),
+}
+_TARGET = {
+    S.NEW: _("made new again"),
+    S.ACKNOWLEDGED: _("acknowledged"),
+    S.APOLOGIZED: _("marked as apologized for"),
+    S.COMPENSATED: _("compensated"),
+    S.FOLLOW_UP: _("moved to follow-up"),
+    S.RESOLVED: _("resolved"),
+    S.CLOSED_INVALID: _("closed as invalid"),
+}
+_HINT = {
+    S.NEW: _("acknowledge it first."),
+    S.ACKNOWLEDGED: _("apologize first."),
+    S.APOLOGIZED: _("propose a compensation (or record that none is due) first."),
+    S.COMPENSATED: _("settle the compensation and start the follow-up first."),
+    S.FOLLOW_UP: _("resolve it first."),
+    S.RESOLVED: _("reopen it first."),
+    S.CLOSED_INVALID: _("it is closed for good."),
+}
+
+
+def illegal_move_message(from_status, to_status):
+    if from_status == to_status:
+        return _("This ticket is already %(current)s.") % {"current": _CURRENT[from_status]}
+    return _("A ticket that is %(current)s cannot be %(target)s: %(hint)s") % {
+        "current": _CURRENT[from_status],
+        "target": _TARGET[to_status],
+        "hint": _HINT[from_status],
+    }
+
+
+def move_check(*, ticket, to_status, expected_version=None):
+    """Raise StaleTicket or IllegalTransition if ``ticket`` cannot move to ``to_status``.
+
+    Services with a precondition of their own call this first, so that a
+    ticket in the wrong status gets the table's message, not the precondition's.
+    Staleness is checked first: an agent acting on an old page should reload,
+    whatever the move.
+    """
+    if expected_version is not None and expected_version != ticket.version:
+        raise StaleTicket()
+    if (ticket.status, to_status) not in ALLOWED:
+        raise IllegalTransition(illegal_move_message(ticket.status, to_status))
+
+
+def transition(
+    *,
+    ticket,
+    actor,
+    to_status=None,
+    expected_version=None,
+    changes=None,
+    kind=EventKind.STATUS,
+    payload=None,
+    customer_visible=False,
+    at=None,
+):
+    """Move ``ticket`` to ``to_status`` and/or write workflow ``changes``, with one event.
+
+    The only writer of a ticket's status, priority, assignee and deadline
+    columns. ``to_status=None`` changes columns (or only bumps the version,
+    e.g. for a ledger change) without a move. The write is conditional on the
+    version and status the caller read (``expected_version``, default the
+    loaded one): of two agents acting at once one wins and the other gets
+    StaleTicket, never a lost update. Returns the event; ``ticket`` is updated
+    in place.
+    """
+    from_status = ticket.status
+    if expected_version is None:
+        expected_version = ticket.version
+    columns = dict(changes or {})
+    unknown = set(columns) - WORKFLOW_COLUMNS
+    if unknown:
+        raise ValueError(f"transition() does not write {sorted(unknown)}")
+    payload = dict(payload or {})
+    if to_status is not None:
+        move_check(ticket=ticket, to_status=to_status, expected_version=expected_version)
+        payload.setdefault("action", ALLOWED[(from_status, to_status)])
+        columns["status"] = to_status
+    elif expected_version != ticket.version:
+        raise StaleTicket()
+    at = at or timezone.now()
+    with transaction.atomic():
+        updated = Ticket.objects.filter(
+            pk=ticket.pk, version=expected_version, status=from_status
+        ).update(**columns, version=F("version") + 1, updated_at=at)
+        if updated != 1:
+            raise StaleTicket()
+        event = event_record(
+            ticket=ticket,
+            kind=kind,
+            actor=actor,
+            customer_visible=customer_visible,
+            payload=payload,
+            from_status=from_status if to_status else "",
+            to_status=to_status or "",
+            at=at,
+        )
+    for name, value in columns.items():
+        setattr(ticket, name, value)
+    ticket.version = expected_version + 1
+    ticket.updated_at = at
+    return event
 
 
 def callback_due_at(*, submitted_at, priority, sla=None):
@@ -24,6 +180,12 @@ def callback_due_at(*, submitted_at, priority, sla=None):
     """
     sla = sla or SlaSettings.current()
     return submitted_at.astimezone(UTC) + timedelta(hours=sla.hours_for(priority))
+
+
+def follow_up_due_at(*, settled_at, sla=None):
+    """When to ask the customer whether the remedy worked: some days after it was settled."""
+    sla = sla or SlaSettings.current()
+    return settled_at.astimezone(UTC) + timedelta(days=sla.follow_up_days)
 
 
 def priority_for_complaint(*, complaint):
@@ -49,8 +211,17 @@ def priority_for_complaint(*, complaint):
     return Priority.HIGH if earlier else Priority.STANDARD
 
 
-def event_record(*, ticket, kind, actor=None, customer_visible=False, payload=None,
-                 from_status="", to_status="", at=None):
+def event_record(
+    *,
+    ticket,
+    kind,
+    actor=None,
+    customer_visible=False,
+    payload=None,
+    from_status="",
+    to_status="",
+    at=None,
+):
     """Append one event to a ticket's timeline."""
     return TicketEvent.objects.create(
         ticket=ticket,
@@ -64,15 +235,29 @@ def event_record(*, ticket, kind, actor=None, customer_visible=False, payload=No
     )
 
 
+def required_text(value, *, field, message):
+    """``value`` stripped, or a ValidationError keyed by ``field`` if it is blank."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
 @transaction.atomic
 def ticket_open(*, complaint, actor=None):
-    """Open the recovery ticket for a new complaint, with its callback deadline."""
+    """Open the recovery ticket for a new complaint, with its callback deadline.
+
+    The deadline is stored twice: ``callback_due_at`` is cleared when the
+    promise is met, ``callback_promised_at`` keeps it for the statistics.
+    """
     priority = priority_for_complaint(complaint=complaint)
+    due = callback_due_at(submitted_at=complaint.submitted_at, priority=priority)
     ticket = Ticket.objects.create(
         complaint=complaint,
         status=Status.NEW,
         priority=priority,
-        callback_due_at=callback_due_at(submitted_at=complaint.submitted_at, priority=priority),
+        callback_due_at=due,
+        callback_promised_at=due,
         opened_at=complaint.submitted_at,
     )
     event_record(
@@ -88,11 +273,48 @@ def ticket_open(*, complaint, actor=None):
 
 
 @transaction.atomic
+def ticket_reopen(
+    *, ticket, actor, reason, expected_version=None, notify_assignee=True, extra=None
+):
+    """Take a resolved ticket back to acknowledged, because the customer is not done.
+
+    The first contact already happened, so no new callback promise is made;
+    the follow-up date and resolution time are cleared, and the event asks for
+    the assignee to be told (``notify_assignee``; delivery is a later issue).
+    The ledger stays as it was: a further gesture goes through apology and
+    compensation again.
+    """
+    reason = required_text(reason, field="reason", message=_("Say why the ticket is reopened."))
+    return transition(
+        ticket=ticket,
+        actor=actor,
+        to_status=Status.ACKNOWLEDGED,
+        expected_version=expected_version,
+        changes={"resolved_at": None, "follow_up_due_at": None},
+        payload={"reason": reason, "notify_assignee": notify_assignee, **(extra or {})},
+        customer_visible=True,
+    )
+
+
+@transaction.atomic
 def ticket_customer_message(*, ticket, text, source="tracking_page"):
-    """Record a message the customer sent us about their complaint."""
-    return event_record(
+    """Record a message the customer sent us; on a resolved ticket, reopen it.
+
+    The row is locked first: the customer cannot be told to reload, so their
+    message waits for any agent's write in progress instead of losing a race.
+    """
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    event = event_record(
         ticket=ticket,
         kind=EventKind.CUSTOMER_MESSAGE,
         customer_visible=True,
         payload={"text": text, "source": source},
     )
+    if ticket.status == Status.RESOLVED:
+        ticket_reopen(
+            ticket=ticket,
+            actor=None,
+            reason="customer_message",
+            extra={"message_event": event.pk},
+        )
+    return event

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from complaints.identifiers import new_reference, new_tracking_token
 from complaints.models import Category, Channel, Complaint, Customer
-from recovery.choices import Priority
+from recovery.choices import AcknowledgeMethod, CompensationKind, Priority, Status
 from recovery.workflow import ticket_open
 
 
@@ -26,19 +26,33 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
-        self.save()
-        for name in extracted or ():
-            self.groups.add(Group.objects.get(name=name))
+        _join(self, extracted or ())
+
+
+def _join(user, names):
+    user.save()
+    for name in names:
+        # get_or_create: a transactional test's flush may have removed the
+        # groups the data migration made.
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 class AgentFactory(UserFactory):
     username = factory.Sequence(lambda n: f"agent{n}")
-    groups = ["agents"]
+
+    # A plain `groups = [...]` would replace the post-generation hook with a
+    # model field value (and fail); the hook itself carries the default.
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        _join(self, extracted or ("agents",))
 
 
 class ManagerFactory(UserFactory):
     username = factory.Sequence(lambda n: f"manager{n}")
-    groups = ["managers"]
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        _join(self, extracted or ("managers",))
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -85,3 +99,48 @@ def ticketed_complaint(**kwargs):
 
 def days_ago(days):
     return timezone.now() - timedelta(days=days)
+
+
+# The agent's steps, in order, that take a new ticket to each status.
+_PATH = (
+    Status.ACKNOWLEDGED,
+    Status.APOLOGIZED,
+    Status.COMPENSATED,
+    Status.FOLLOW_UP,
+    Status.RESOLVED,
+)
+
+
+def ticket_in_status(status, *, actor=None, **complaint_kwargs):
+    """A ticket brought to ``status`` through the real services, as an agent would.
+
+    The compensation step records "no compensation" (with a reason), which
+    settles the ledger at once; tests that need a pending gesture propose one.
+    """
+    from recovery import services
+    from recovery.compensation import compensation_propose
+
+    actor = actor or AgentFactory()
+    ticket = ticketed_complaint(**complaint_kwargs).ticket
+    if status == Status.CLOSED_INVALID:
+        services.ticket_close_invalid(ticket=ticket, actor=actor, reason="Spam")
+        return ticket
+    steps = {
+        Status.ACKNOWLEDGED: lambda: services.ticket_acknowledge(
+            ticket=ticket, actor=actor, method=AcknowledgeMethod.MESSAGE, message="Hello, Ana here."
+        ),
+        Status.APOLOGIZED: lambda: services.ticket_apologize(
+            ticket=ticket, actor=actor, text="We are sorry about the broken vase."
+        ),
+        Status.COMPENSATED: lambda: compensation_propose(
+            ticket=ticket, actor=actor, kind=CompensationKind.NONE, reason="Already refunded."
+        ),
+        Status.FOLLOW_UP: lambda: services.ticket_start_follow_up(ticket=ticket, actor=actor),
+        Status.RESOLVED: lambda: services.ticket_resolve(ticket=ticket, actor=actor),
+    }
+    for step in _PATH:
+        if ticket.status == status:
+            break
+        steps[step]()
+    assert ticket.status == status
+    return ticket

@@ -84,4 +84,6 @@ def test_opening_a_ticket_writes_a_customer_visible_opened_event():
 
 def test_opening_a_ticket_keeps_the_promised_deadline_beside_the_live_one():
     ticket = ticket_open(complaint=ComplaintFactory(submitted_at=SUBMITTED))
-    assert ticket.callback_promised_at == ticket.callback_due_at == UTC_SUBMITTED + timedelta(hours=48)
+    assert (
+        ticket.callback_promised_at == ticket.callback_due_at == UTC_SUBMITTED + timedelta(hours=48)
+    )

@@ -1,0 +1,274 @@
+"""The compensation ledger: what we offer a customer, who approved it, whether it was given.
+
+A gesture goes proposed → approved → fulfilled, or ends declined; a "none"
+line (with its reason) is recorded settled at once. Agents approve amounts up
+to their currency's ``ApprovalLimit``; above it, or in a currency without a
+limit, only a manager does. Every change writes a COMPENSATION event and goes
+through ``transition()``, which bumps the ticket's version: ledger changes and
+status moves are thereby serialized (a proposal cannot slip in while a
+colleague starts the follow-up). When nothing is left waiting, the follow-up
+is scheduled.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recovery.choices import (
+    AMOUNT_REQUIRED_KINDS,
+    NO_AMOUNT_KINDS,
+    PENDING_COMPENSATION_STATUSES,
+    CompensationKind,
+    CompensationStatus,
+    EventKind,
+    Status,
+)
+from recovery.errors import ApprovalDenied, IllegalTransition, StaleTicket
+from recovery.models import CURRENCY_RE, Compensation
+from recovery.selectors import compensation_approvable_by, ledger_is_settled
+from recovery.workflow import (
+    event_record,
+    follow_up_due_at,
+    move_check,
+    required_text,
+    transition,
+)
+
+CS = CompensationStatus
+# max_digits=12 with 2 decimal places.
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def money_clean(*, kind, amount, currency):
+    """``(amount, currency)`` checked for ``kind``: Decimal cents and an ISO code, or (None, "").
+
+    Money is never a float (binary fractions lose cents), so a float is a
+    programming error. An amount is refused when negative or zero (record
+    "no compensation" instead), with more than two decimal places (rather
+    than silently rounded), or with a kind that takes none.
+    """
+    if kind not in CompensationKind.values:
+        raise ValidationError({"kind": _("Choose a kind of compensation.")})
+    if isinstance(amount, float):
+        raise TypeError("Amounts are Decimal, never float.")
+    if amount in (None, ""):
+        if kind in AMOUNT_REQUIRED_KINDS:
+            raise ValidationError({"amount": _("Enter the amount.")})
+        return None, ""
+    if kind in NO_AMOUNT_KINDS:
+        raise ValidationError({"amount": _("This kind of compensation takes no amount.")})
+    try:
+        amount = Decimal(str(amount).strip())
+    except InvalidOperation:
+        raise ValidationError({"amount": _("Enter the amount as a number.")}) from None
+    if not amount.is_finite():
+        raise ValidationError({"amount": _("Enter the amount as a number.")})
+    if amount < 0:
+        raise ValidationError({"amount": _("An amount cannot be negative.")})
+    if amount == 0:
+        raise ValidationError(
+            {"amount": _("An amount must be more than zero; record “no compensation” instead.")}
+        )
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError({"amount": _("Enter the amount to the cent at most.")})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({"amount": _("This amount is too large.")})
+    currency = (currency or "").strip().upper()
+    if not re.fullmatch(CURRENCY_RE, currency):
+        raise ValidationError(
+            {"currency": _("Enter a three-letter ISO 4217 currency code, such as EUR.")}
+        )
+    return amount.quantize(Decimal("0.01")), currency
+
+
+def _describe(compensation, change):
+    return {
+        "compensation": compensation.pk,
+        "change": change,
+        "kind": compensation.kind,
+        # A string, not a float: JSON would lose the exact cents.
+        "amount": str(compensation.amount) if compensation.amount is not None else None,
+        "currency": compensation.currency,
+    }
+
+
+def _follow_up_changes(*, ticket, at):
+    """Schedule the follow-up when the ledger settles; unschedule it while anything waits."""
+    due = follow_up_due_at(settled_at=at) if ledger_is_settled(ticket=ticket) else None
+    return {"follow_up_due_at": due}
+
+
+@transaction.atomic
+def compensation_propose(
+    *,
+    ticket,
+    actor,
+    kind,
+    amount=None,
+    currency="",
+    description="",
+    reason="",
+    expected_version=None,
+):
+    """Add a line to the ledger; the first one moves an apologized ticket to compensated.
+
+    Kind ``none`` needs a ``reason`` and is recorded settled (fulfilled) at
+    once, which schedules the follow-up. Any other line is proposed and waits
+    for approval. The customer's requested remedy is copied onto the line, as
+    it stood when the offer was made. Also allowed in follow-up (a further
+    gesture), which takes the ticket back to compensated.
+    """
+    to_status = None if ticket.status == Status.COMPENSATED else Status.COMPENSATED
+    if to_status:
+        move_check(ticket=ticket, to_status=to_status, expected_version=expected_version)
+    amount, currency = money_clean(kind=kind, amount=amount, currency=currency)
+    if kind == CompensationKind.NONE:
+        reason = required_text(reason, field="reason", message=_("Say why no compensation is due."))
+    at = timezone.now()
+    settled = {}
+    if kind == CompensationKind.NONE:
+        settled = {
+            "status": CS.FULFILLED,
+            "approved_by": actor,
+            "approved_at": at,
+            "fulfilled_by": actor,
+            "fulfilled_at": at,
+        }
+    compensation = Compensation.objects.create(
+        ticket=ticket,
+        kind=kind,
+        amount=amount,
+        currency=currency,
+        remedy_sought=ticket.complaint.remedy_sought,
+        description=(description or "").strip(),
+        reason=(reason or "").strip(),
+        proposed_by=actor,
+        proposed_at=at,
+        **settled,
+    )
+    transition(
+        ticket=ticket,
+        actor=actor,
+        to_status=to_status,
+        expected_version=expected_version,
+        changes=_follow_up_changes(ticket=ticket, at=at),
+        kind=EventKind.COMPENSATION,
+        payload=_describe(compensation, "recorded" if settled else "proposed"),
+        at=at,
+    )
+    return compensation
+
+
+def _ledger_step(*, compensation, actor, expected_version, from_statuses, change, fields, at):
+    """Move one ledger line on, conditionally on its status, with the ticket's version bump."""
+    ticket = compensation.ticket
+    if compensation.status not in from_statuses:
+        raise IllegalTransition(
+            _("This compensation is %(status)s; it cannot be %(change)s.")
+            % {"status": compensation.get_status_display().lower(), "change": change}
+        )
+    updated = Compensation.objects.filter(pk=compensation.pk, status__in=from_statuses).update(
+        **fields
+    )
+    if updated != 1:
+        raise StaleTicket()
+    for name, value in fields.items():
+        setattr(compensation, name, value)
+    transition(
+        ticket=ticket,
+        actor=actor,
+        expected_version=expected_version,
+        changes=_follow_up_changes(ticket=ticket, at=at),
+        kind=EventKind.COMPENSATION,
+        payload=_describe(compensation, change),
+        at=at,
+    )
+    return compensation
+
+
+@transaction.atomic
+def compensation_approve(*, compensation, actor, expected_version=None):
+    """Approve a proposed compensation, within the approver's authority.
+
+    An agent approves up to the ``ApprovalLimit`` of the line's currency (no
+    row: nothing); a manager approves any amount; lines without an amount
+    any agent may approve. Above that, ApprovalDenied and nothing changes.
+    """
+    if compensation.status == CS.PROPOSED and not compensation_approvable_by(
+        compensation=compensation, user=actor
+    ):
+        raise ApprovalDenied()
+    at = timezone.now()
+    return _ledger_step(
+        compensation=compensation,
+        actor=actor,
+        expected_version=expected_version,
+        from_statuses=(CS.PROPOSED,),
+        change="approved",
+        at=at,
+        fields={"status": CS.APPROVED, "approved_by": actor, "approved_at": at},
+    )
+
+
+@transaction.atomic
+def compensation_fulfil(*, compensation, actor, expected_version=None):
+    """Record that an approved compensation was handed over (refund sent, voucher issued...).
+
+    When it was the last line waiting, the follow-up is scheduled
+    ``SlaSettings.follow_up_days`` days from now.
+    """
+    at = timezone.now()
+    return _ledger_step(
+        compensation=compensation,
+        actor=actor,
+        expected_version=expected_version,
+        from_statuses=(CS.APPROVED,),
+        change="fulfilled",
+        at=at,
+        fields={"status": CS.FULFILLED, "fulfilled_by": actor, "fulfilled_at": at},
+    )
+
+
+@transaction.atomic
+def compensation_decline(*, compensation, actor, reason, expected_version=None):
+    """Decline a proposed or approved compensation (the customer refused it, or we will not).
+
+    The reason is required. A decline settles the line: when nothing else
+    waits, the follow-up is scheduled, as after a fulfilment.
+    """
+    reason = required_text(reason, field="reason", message=_("Say why it is declined."))
+    at = timezone.now()
+    return _ledger_step(
+        compensation=compensation,
+        actor=actor,
+        expected_version=expected_version,
+        from_statuses=PENDING_COMPENSATION_STATUSES,
+        change="declined",
+        at=at,
+        fields={
+            "status": CS.DECLINED,
+            "declined_by": actor,
+            "declined_at": at,
+            "decline_reason": reason,
+        },
+    )
+
+
+def compensations_decline_pending(*, ticket, actor, reason, at):
+    """Decline whatever still waits on a ticket being closed; the caller moved the ticket."""
+    for compensation in ticket.compensations.filter(status__in=PENDING_COMPENSATION_STATUSES):
+        Compensation.objects.filter(pk=compensation.pk).update(
+            status=CS.DECLINED, declined_by=actor, declined_at=at, decline_reason=reason
+        )
+        compensation.status = CS.DECLINED
+        event_record(
+            ticket=ticket,
+            kind=EventKind.COMPENSATION,
+            actor=actor,
+            payload=_describe(compensation, "declined"),
+            at=at,
+        )

@@ -1,0 +1,242 @@
+"""The compensation ledger: money in Decimal, approval limits, and what settles it."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from recovery.choices import CompensationKind, CompensationStatus, EventKind, Status
+from recovery.compensation import (
+    compensation_approve,
+    compensation_decline,
+    compensation_fulfil,
+    compensation_propose,
+)
+from recovery.errors import ApprovalDenied, IllegalTransition, WorkflowError
+from recovery.models import ApprovalLimit, Compensation, Ticket
+from recovery.services import ticket_close_invalid, ticket_start_follow_up
+from tests.factories import ticket_in_status
+
+pytestmark = pytest.mark.django_db
+CS = CompensationStatus
+
+
+@pytest.fixture
+def apologized(agent):
+    return ticket_in_status(Status.APOLOGIZED, actor=agent, remedy_sought="A new vase")
+
+
+def propose(ticket, actor, amount="50.00", currency="EUR", kind=CompensationKind.REFUND, **kw):
+    return compensation_propose(
+        ticket=ticket, actor=actor, kind=kind, amount=amount, currency=currency, **kw
+    )
+
+
+def snapshot(ticket):
+    row = Ticket.objects.get(pk=ticket.pk)
+    ledger = list(row.compensations.values_list("pk", "status"))
+    return row.status, row.version, row.follow_up_due_at, row.events.count(), ledger
+
+
+def test_first_proposal_moves_the_ticket_to_compensated_with_an_event(apologized, agent):
+    compensation = propose(apologized, agent)
+    row = Ticket.objects.get(pk=apologized.pk)
+    assert row.status == Status.COMPENSATED
+    assert compensation.status == CS.PROPOSED
+    assert compensation.remedy_sought == "A new vase"
+    assert compensation.proposed_by == agent
+    event = row.events.get(kind=EventKind.COMPENSATION)
+    assert (event.from_status, event.to_status) == (Status.APOLOGIZED, Status.COMPENSATED)
+    assert event.payload["change"] == "proposed"
+    assert event.payload["amount"] == "50.00"
+
+
+def test_further_proposal_keeps_the_ticket_compensated(apologized, agent):
+    propose(apologized, agent)
+    propose(apologized, agent, kind=CompensationKind.GIFT, amount=None, currency="")
+    assert Ticket.objects.get(pk=apologized.pk).status == Status.COMPENSATED
+    assert apologized.events.filter(kind=EventKind.COMPENSATION).count() == 2
+
+
+def test_decimal_amount_is_kept_to_the_cent(apologized, agent):
+    compensation = propose(apologized, agent, amount=Decimal("19.99"), currency="usd")
+    compensation.refresh_from_db()
+    assert compensation.amount == Decimal("19.99")
+    assert str(compensation.amount) == "19.99"
+    assert compensation.currency == "USD"
+
+
+@pytest.mark.parametrize(
+    ("amount", "kind"),
+    [
+        ("-5.00", CompensationKind.REFUND),
+        ("0", CompensationKind.VOUCHER),
+        ("19.999", CompensationKind.REFUND),
+        ("ten", CompensationKind.REFUND),
+        (None, CompensationKind.REFUND),
+        ("10.00", CompensationKind.REPLACEMENT),
+        ("10.00", CompensationKind.NONE),
+    ],
+)
+def test_bad_amount_is_refused_and_changes_nothing(amount, kind, apologized, agent):
+    before = snapshot(apologized)
+    with pytest.raises(ValidationError) as refused:
+        propose(apologized, agent, amount=amount, kind=kind, reason="x")
+    assert "amount" in refused.value.message_dict
+    assert snapshot(apologized) == before
+
+
+@pytest.mark.parametrize("currency", ["", "EU", "EURO", "€"])
+def test_amount_without_an_iso_currency_is_refused(currency, apologized, agent):
+    with pytest.raises(ValidationError) as refused:
+        propose(apologized, agent, currency=currency)
+    assert "currency" in refused.value.message_dict
+
+
+def test_float_amount_is_a_programming_error(apologized, agent):
+    with pytest.raises(TypeError):
+        propose(apologized, agent, amount=19.99)
+
+
+def test_no_compensation_needs_a_reason(apologized, agent):
+    before = snapshot(apologized)
+    with pytest.raises(ValidationError) as refused:
+        compensation_propose(ticket=apologized, actor=agent, kind=CompensationKind.NONE)
+    assert "reason" in refused.value.message_dict
+    assert snapshot(apologized) == before
+
+
+def test_no_compensation_with_a_reason_is_settled_at_once(apologized, agent):
+    line = compensation_propose(
+        ticket=apologized, actor=agent, kind=CompensationKind.NONE, reason="Carrier refunded."
+    )
+    assert line.status == CS.FULFILLED
+    assert (line.amount, line.currency) == (None, "")
+    assert Ticket.objects.get(pk=apologized.pk).follow_up_due_at is not None
+
+
+def test_agent_approves_an_amount_within_the_limit(apologized, agent):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50.00"))
+    compensation = propose(apologized, agent, amount="50.00")
+    compensation_approve(compensation=compensation, actor=agent)
+    compensation.refresh_from_db()
+    assert compensation.status == CS.APPROVED
+    assert compensation.approved_by == agent and compensation.approved_at is not None
+    event = apologized.events.filter(kind=EventKind.COMPENSATION).last()
+    assert event.payload["change"] == "approved"
+
+
+def test_agent_is_refused_an_amount_above_the_limit_and_nothing_changes(apologized, agent):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50.00"))
+    compensation = propose(apologized, agent, amount="50.01")
+    before = snapshot(apologized)
+    with pytest.raises(ApprovalDenied) as refused:
+        compensation_approve(compensation=compensation, actor=agent)
+    assert isinstance(refused.value, WorkflowError)
+    assert snapshot(apologized) == before
+    compensation.refresh_from_db()
+    assert compensation.status == CS.PROPOSED and compensation.approved_by is None
+
+
+def test_manager_approves_above_the_agents_limit(apologized, agent, manager):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50.00"))
+    compensation = propose(apologized, agent, amount="5000.00")
+    compensation_approve(compensation=compensation, actor=manager)
+    compensation.refresh_from_db()
+    assert (compensation.status, compensation.approved_by) == (CS.APPROVED, manager)
+
+
+def test_agent_approves_nothing_in_a_currency_without_a_limit(apologized, agent, manager):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("500.00"))
+    compensation = propose(apologized, agent, amount="1.00", currency="GBP")
+    with pytest.raises(ApprovalDenied):
+        compensation_approve(compensation=compensation, actor=agent)
+    compensation_approve(compensation=compensation, actor=manager)
+
+
+def test_agent_approves_a_gesture_without_an_amount(apologized, agent):
+    compensation = propose(apologized, agent, kind=CompensationKind.REPLACEMENT, amount=None)
+    compensation_approve(compensation=compensation, actor=agent)
+    assert compensation.status == CS.APPROVED
+
+
+def test_approving_twice_is_refused(apologized, manager):
+    compensation = propose(apologized, manager)
+    compensation_approve(compensation=compensation, actor=manager)
+    with pytest.raises(IllegalTransition):
+        compensation_approve(compensation=compensation, actor=manager)
+
+
+def test_fulfilling_an_unapproved_compensation_is_refused(apologized, agent):
+    compensation = propose(apologized, agent)
+    with pytest.raises(IllegalTransition):
+        compensation_fulfil(compensation=compensation, actor=agent)
+    compensation.refresh_from_db()
+    assert compensation.status == CS.PROPOSED
+
+
+def test_fulfilment_records_who_and_when(apologized, manager, agent):
+    compensation = propose(apologized, agent)
+    compensation_approve(compensation=compensation, actor=manager)
+    compensation_fulfil(compensation=compensation, actor=agent)
+    compensation.refresh_from_db()
+    assert compensation.status == CS.FULFILLED
+    assert compensation.fulfilled_by == agent and compensation.fulfilled_at is not None
+    changes = [e.payload["change"] for e in apologized.events.filter(kind=EventKind.COMPENSATION)]
+    assert changes == ["proposed", "approved", "fulfilled"]
+
+
+def test_decline_needs_a_reason_and_settles_the_line(apologized, agent):
+    compensation = propose(apologized, agent)
+    with pytest.raises(ValidationError):
+        compensation_decline(compensation=compensation, actor=agent, reason=" ")
+    compensation_decline(compensation=compensation, actor=agent, reason="Customer wants none")
+    compensation.refresh_from_db()
+    assert compensation.status == CS.DECLINED
+    assert compensation.decline_reason == "Customer wants none"
+    assert Ticket.objects.get(pk=apologized.pk).follow_up_due_at is not None
+
+
+def test_follow_up_cannot_start_while_a_compensation_waits(apologized, agent, manager):
+    compensation = propose(apologized, agent)
+    with pytest.raises(IllegalTransition, match="Fulfil or decline"):
+        ticket_start_follow_up(ticket=apologized, actor=agent)
+    compensation_approve(compensation=compensation, actor=manager)
+    with pytest.raises(IllegalTransition):
+        ticket_start_follow_up(ticket=apologized, actor=agent)
+    compensation_fulfil(compensation=compensation, actor=agent)
+    apologized.refresh_from_db()
+    ticket_start_follow_up(ticket=apologized, actor=agent)
+    assert apologized.status == Status.FOLLOW_UP
+
+
+def test_closing_as_invalid_declines_what_still_waits(apologized, agent):
+    compensation = propose(apologized, agent)
+    apologized.refresh_from_db()
+    ticket_close_invalid(ticket=apologized, actor=agent, reason="Duplicate of ABC")
+    compensation.refresh_from_db()
+    assert compensation.status == CS.DECLINED
+    assert compensation.decline_reason == "Duplicate of ABC"
+
+
+def test_the_database_refuses_a_negative_amount_whatever_writes_it(apologized, agent):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Compensation.objects.create(
+            ticket=apologized,
+            kind=CompensationKind.REFUND,
+            amount=Decimal("-1.00"),
+            currency="EUR",
+            proposed_at=timezone.now(),
+        )
+
+
+def test_managers_may_type_the_currency_in_lower_case_in_the_admin():
+    from recovery.admin import ApprovalLimitForm
+
+    form = ApprovalLimitForm(data={"currency": " eur ", "agent_limit": "100.00"})
+    assert form.is_valid(), form.errors
+    assert form.save().currency == "EUR"
+    assert not ApprovalLimitForm(data={"currency": "EU1", "agent_limit": "1"}).is_valid()

@@ -1,0 +1,89 @@
+"""Two agents acting on the same ticket at once, on two real PostgreSQL connections."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from recovery.choices import CompensationKind, EventKind, Status
+from recovery.compensation import compensation_approve, compensation_propose
+from recovery.errors import StaleTicket
+from recovery.models import Compensation, Ticket
+from recovery.services import ticket_apologize
+from tests.factories import AgentFactory, ManagerFactory, ticket_in_status
+
+# Real transactions, so each thread's connection sees only what the other committed.
+# SQLite locks the whole file instead of a row, so the race only means something
+# on PostgreSQL, which production and `make test` use.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="races two connections on PostgreSQL row locks"
+    ),
+]
+
+
+def race(*actions):
+    """Run each action in its own thread and connection, released together; return outcomes."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = action()
+        except Exception as exc:  # the outcome is what the test checks
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_two_agents_apologizing_at_once_one_wins_and_the_other_is_told_to_reload():
+    first, second = AgentFactory(), AgentFactory()
+    ticket = ticket_in_status(Status.ACKNOWLEDGED, actor=first)
+    page_version = ticket.version
+
+    def apologize(agent, text):
+        # Each request loads the ticket, as a page's POST would; both before
+        # either writes, so both pass every check and meet at the UPDATE.
+        fresh = Ticket.objects.get(pk=ticket.pk)
+        return lambda: ticket_apologize(
+            ticket=fresh, actor=agent, text=text, expected_version=page_version
+        )
+
+    outcomes = race(apologize(first, "Sorry from Ana"), apologize(second, "Sorry from Ben"))
+
+    winners = [o for o in outcomes if not isinstance(o, Exception)]
+    losers = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(winners) == 1
+    assert len(losers) == 1 and isinstance(losers[0], StaleTicket), losers
+    row = Ticket.objects.get(pk=ticket.pk)
+    assert row.status == Status.APOLOGIZED
+    assert row.version == page_version + 1
+    (event,) = row.events.filter(to_status=Status.APOLOGIZED)
+    assert event.payload["text"] == winners[0].payload["text"]
+
+
+def test_two_managers_approving_the_same_compensation_approve_it_once():
+    agent, one, other = AgentFactory(), ManagerFactory(), ManagerFactory()
+    ticket = ticket_in_status(Status.APOLOGIZED, actor=agent)
+    line = compensation_propose(
+        ticket=ticket, actor=agent, kind=CompensationKind.REFUND, amount="80", currency="EUR"
+    )
+
+    def approve(manager):
+        fresh = Compensation.objects.select_related("ticket").get(pk=line.pk)
+        return lambda: compensation_approve(compensation=fresh, actor=manager)
+
+    outcomes = race(approve(one), approve(other))
+
+    assert sum(isinstance(o, StaleTicket) for o in outcomes) == 1, outcomes
+    events = ticket.events.filter(kind=EventKind.COMPENSATION, payload__change="approved")
+    assert events.count() == 1
