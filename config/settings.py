@@ -199,6 +199,8 @@ AMENDS = {
     "MIN_FILL_SECONDS": env.int("AMENDS_MIN_FILL_SECONDS", default=3),
     "MAX_ATTACHMENTS": 5,
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+    # How long the queue's shared counters (all, unassigned, breached) are reused.
+    "QUEUE_COUNTS_SECONDS": env.int("AMENDS_QUEUE_COUNTS_SECONDS", default=10),
     "TRACKING_LINK_DAYS": env.int("AMENDS_TRACKING_LINK_DAYS", default=365),
     "REPEAT_COMPLAINANT_DAYS": 90,
     "DEFAULT_PHONE_REGION": env.str("AMENDS_DEFAULT_PHONE_REGION", default="FR"),

@@ -84,6 +84,8 @@ class Ticket(models.Model):
         _("callback promised by"), null=True, editable=False
     )
     # The first human contact: the moment the callback promise was met.
+    # The next deadline of any kind (workflow.next_due_at): the queue's order.
+    due_at = models.DateTimeField(_("next due"), null=True, editable=False)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, editable=False)
     # When to ask the customer whether the remedy worked; set once every
     # compensation is settled, cleared when the ticket is resolved.
@@ -110,12 +112,32 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         indexes = [
-            # The agents' queue and the deadline sweep read open tickets by
-            # deadline; closed tickets (most of them, over time) stay out of it.
+            # The deadline sweep asks for open tickets whose callback is due;
+            # closed tickets (most of them, over time) stay out of the index.
             models.Index(
                 fields=["callback_due_at", "id"],
                 name="ticket_open_due_idx",
                 condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The agents' queue (recovery.queue.ticket_queue) reads open
+            # tickets in due order and stops after a page: one index range scan
+            # whatever the number of tickets. "Mine" has its own, led by assignee.
+            models.Index(
+                fields=["due_at", "id"],
+                name="ticket_queue_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["assignee", "due_at", "id"],
+                name="ticket_queue_assignee_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The queue's "breached" counter and filter: the few open tickets
+            # the deadline sweep marked.
+            models.Index(
+                fields=["breached_at"],
+                name="ticket_open_breached_idx",
+                condition=models.Q(status__in=OPEN_STATUSES, breached_at__isnull=False),
             ),
             # The follow-up list reads open tickets by follow-up date; only
             # the few with a follow-up scheduled belong in it.

@@ -2,52 +2,32 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import AGENTS, MANAGERS, is_agent, is_manager
 from recovery.choices import (
-    OPEN_STATUSES,
     PENDING_COMPENSATION_STATUSES,
     SETTLED_COMPENSATION_STATUSES,
     CompensationStatus,
     Status,
 )
-from recovery.models import ApprovalLimit, Ticket, TicketEvent
-
-
-def breached_condition(*, now=None):
-    """Open tickets whose callback promise is broken: overdue and not acknowledged, or marked.
-
-    Acknowledging clears ``callback_due_at``, so a deadline still set is a
-    promise not yet met. ``breached_at`` is set by the deadline sweep.
-    """
-    now = now or timezone.now()
-    return Q(status__in=OPEN_STATUSES) & (Q(callback_due_at__lt=now) | Q(breached_at__isnull=False))
-
-
-def ticket_queue(*, limit=50, breached=False, now=None):
-    """Open tickets, the one due first on top (no deadline, i.e. met, last).
-
-    With ``breached``, only those whose callback promise is broken.
-    """
-    tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
-    if breached:
-        tickets = tickets.filter(breached_condition(now=now))
-    return list(
-        tickets.select_related("complaint__customer", "complaint__category", "assignee").order_by(
-            "callback_due_at", "id"
-        )[:limit]
-    )
+from recovery.models import ApprovalLimit, Compensation, Ticket, TicketEvent
 
 
 def ticket_for_agent(reference):
+    """One ticket with everything its page shows, in a fixed number of queries.
+
+    However long the timeline or the ledger, the page costs the same: each
+    list is one prefetch, and the people named on it come in the same query.
+    """
+    people = ("proposed_by", "approved_by", "fulfilled_by", "declined_by")
     return (
-        Ticket.objects.select_related("complaint__customer", "complaint__category", "assignee")
+        Ticket.objects.select_related(
+            "complaint__customer", "complaint__category", "complaint__logged_by", "assignee"
+        )
         .prefetch_related(
             "complaint__attachments",
-            "compensations",
-            "callback_attempts",
+            Prefetch("compensations", queryset=Compensation.objects.select_related(*people)),
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
         )
         .filter(complaint__reference=reference)
@@ -69,14 +49,28 @@ def compensation_approvable_by(*, compensation, user):
     Managers approve anything; agents approve a line without an amount, or
     one within their currency's ApprovalLimit (no row: nothing).
     """
+    return compensation.pk in compensations_approvable_by(compensations=[compensation], user=user)
+
+
+def compensations_approvable_by(*, compensations, user):
+    """The pks of the lines ``user`` may approve, with the limits read once for all of them.
+
+    The ticket page asks about every line waiting on its ledger; one query for
+    the limits keeps its cost the same however many there are.
+    """
+    compensations = list(compensations)
     if is_manager(user):
-        return True
+        return {c.pk for c in compensations}
     if not is_agent(user):
-        return False
-    if compensation.amount is None:
-        return True
-    limit = ApprovalLimit.objects.filter(currency=compensation.currency).first()
-    return limit is not None and compensation.amount <= limit.agent_limit
+        return set()
+    # A handful of rows (one per currency): read them all, always, so the
+    # page's query count does not depend on what the ledger holds.
+    limits = dict(ApprovalLimit.objects.values_list("currency", "agent_limit"))
+    return {
+        c.pk
+        for c in compensations
+        if c.amount is None or (c.currency in limits and c.amount <= limits[c.currency])
+    }
 
 
 def assignable_agents():

@@ -141,6 +141,11 @@ def transition(
     unknown = set(columns) - WORKFLOW_COLUMNS
     if unknown:
         raise ValueError(f"transition() does not write {sorted(unknown)}")
+    if {"callback_due_at", "follow_up_due_at"} & set(columns):
+        columns["due_at"] = next_due_at(
+            callback=columns.get("callback_due_at", ticket.callback_due_at),
+            follow_up=columns.get("follow_up_due_at", ticket.follow_up_due_at),
+        )
     payload = dict(payload or {})
     if to_status is not None:
         move_check(ticket=ticket, to_status=to_status, expected_version=expected_version)
@@ -170,6 +175,11 @@ def transition(
     ticket.version = expected_version + 1
     ticket.updated_at = at
     return event
+
+
+def next_due_at(*, callback, follow_up):
+    """What the queue sorts by: the callback while it is owed, else the follow-up."""
+    return callback or follow_up
 
 
 def callback_due_at(*, submitted_at, priority, sla=None):
@@ -258,6 +268,7 @@ def ticket_open(*, complaint, actor=None):
         priority=priority,
         callback_due_at=due,
         callback_promised_at=due,
+        due_at=due,
         opened_at=complaint.submitted_at,
     )
     event_record(

@@ -177,3 +177,46 @@
     focusErrorSummary();
   });
 })();
+
+/* Live countdowns on the queue: "in 3 hours" / "2 hours ago", in the page's language.
+   The server renders the first text and the colour; this keeps them true between
+   refreshes and turns a row red the moment its deadline passes. */
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "en";
+  var rtf = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(lang, { numeric: "auto" }) : null;
+  function phrase(seconds) {
+    var abs = Math.abs(seconds);
+    if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
+    if (abs < 172800) return rtf.format(Math.round(seconds / 3600), "hour");
+    return rtf.format(Math.round(seconds / 86400), "day");
+  }
+  function tick() {
+    if (!rtf) return;
+    var now = Date.now();
+    document.querySelectorAll("time[data-countdown]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(due)) return;
+      var rel = el.parentNode.querySelector(".due__rel");
+      var seconds = (due - now) / 1000;
+      if (rel) {
+        var suffix = rel.getAttribute("data-suffix");
+        if (suffix === null) {
+          var parts = rel.textContent.split(" · ");
+          suffix = parts.length > 1 ? parts[parts.length - 1] : "";
+          rel.setAttribute("data-suffix", suffix);
+        }
+        rel.textContent = phrase(seconds) + (suffix ? " · " + suffix : "");
+      }
+      if (seconds <= 0) {
+        el.parentNode.classList.add("due--overdue");
+        el.parentNode.classList.remove("due--soon");
+        var row = el.closest("tr");
+        if (row) row.classList.add("queue-row--breached");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSwap", tick);
+  setInterval(tick, 30000);
+})();

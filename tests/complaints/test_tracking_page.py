@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from recovery.choices import EventKind
-from tests.factories import ticketed_complaint
+from recovery.choices import EventKind, Status
+from recovery.services import ticket_reopen, ticket_resolve
+from tests.factories import ticket_in_status, ticketed_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,16 @@ def test_empty_message_is_refused_with_a_message(client):
     assert response.status_code == 400
     assert "Write your message before sending it." in response.text
     assert not complaint.ticket.events.filter(kind=EventKind.CUSTOMER_MESSAGE).exists()
+
+
+def test_the_customer_reads_the_apology_and_acknowledgement_but_no_internal_detail(client):
+    ticket = ticket_in_status(Status.FOLLOW_UP)
+    ticket_resolve(ticket=ticket, actor=None, note="Internal: gave up arguing.")
+    ticket_reopen(ticket=ticket, actor=None, reason="Internal: voucher code bounced.")
+    text = client.get(track_url(ticket.complaint)).text
+    # The words ticket_in_status used for the acknowledgement and the apology.
+    assert "Hello, Ana here." in text
+    assert "We are sorry about the broken vase." in text
+    assert "gave up arguing" not in text
+    assert "voucher code bounced" not in text
+    assert "Already refunded." not in text  # the "no compensation" reason

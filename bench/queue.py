@@ -1,0 +1,176 @@
+"""The agents' queue and ticket page at 1,000,000 tickets (100,000 open).
+
+    .venv/bin/python bench/queue.py            # load once (about 2 minutes), then measure
+    .venv/bin/python bench/queue.py --reload   # drop and load the data again
+
+Server time is measured in-process with Django's test client (no network), over
+200 requests per page, on the PostgreSQL database ``amends_bench``. It prints
+p50/p95 and the number of queries each page runs.
+"""
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path and this file would
+# shadow the standard library's `queue`; import through the project root instead.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+from bench import _db  # noqa: E402  (sets the environment before Django loads)
+
+TOTAL = 1_000_000
+OPEN = 100_000
+AGENTS = 20
+REQUESTS = 200
+
+LOAD_SQL = """
+TRUNCATE recovery_ticketevent, recovery_ticket, complaints_attachment, complaints_complaint,
+         complaints_customer RESTART IDENTITY CASCADE;
+
+INSERT INTO complaints_customer (name, email, phone, language, timezone, created_at)
+SELECT 'Customer ' || i, 'customer' || i || '@example.com', '+3361' || lpad(i::text, 7, '0'),
+       CASE WHEN i %% 3 = 0 THEN 'fr' ELSE 'en' END, 'Europe/Paris', now() - interval '2 years'
+FROM generate_series(1, %(customers)s) AS i;
+
+-- Oldest first; the last OPEN complaints (the most recent) are still open.
+INSERT INTO complaints_complaint (reference, tracking_token, channel, description, remedy_sought,
+       order_reference, nps_at_intake, consent_to_contact, language, timezone, submitted_at,
+       category_id, customer_id)
+SELECT 'AM-' || substr(h, 1, 4) || '-' || substr(h, 5, 4),
+       substr(md5(i::text) || md5((i + 7)::text), 1, 43),
+       (ARRAY['web', 'phone', 'email', 'api'])[1 + i %% 4],
+       'The parcel number ' || i || ' arrived late and damaged.', '', '', i %% 11, true, 'en', 'Europe/Paris',
+       CASE WHEN i > %(closed)s
+            THEN now() - (%(total)s - i) * interval '5 days' / %(open)s + interval '12 hours'
+            ELSE now() - interval '5 days' - (%(closed)s - i) * interval '730 days' / %(closed)s END,
+       (SELECT min(id) FROM complaints_category) + i %% %(categories)s,
+       1 + i %% %(customers)s
+FROM generate_series(1, %(total)s) AS i,
+     -- hex digits mapped onto the reference alphabet, so references look real
+     LATERAL (SELECT translate(upper(lpad(to_hex(i), 8, '0')), '0123456789ABCDEF', 'WXYZ23456789ABCD') AS h) AS x;
+
+INSERT INTO recovery_ticket (complaint_id, status, priority, callback_due_at, callback_promised_at,
+       due_at, follow_up_due_at, acknowledged_at, resolved_at, opened_at, updated_at, version,
+       assignee_id)
+SELECT c.id, s.status, p.priority,
+       CASE WHEN s.status = 'new' THEN c.submitted_at + p.window END,
+       c.submitted_at + p.window,
+       CASE WHEN s.status = 'new' THEN c.submitted_at + p.window
+            WHEN s.status = 'follow_up' THEN c.submitted_at + interval '7 days' END,
+       CASE WHEN s.status = 'follow_up' THEN c.submitted_at + interval '7 days' END,
+       CASE WHEN s.status <> 'new' THEN c.submitted_at + interval '6 hours' END,
+       CASE WHEN s.status = 'resolved' THEN c.submitted_at + interval '9 days' END,
+       c.submitted_at, c.submitted_at, 1,
+       CASE WHEN s.status = 'new' AND c.id %% 4 = 0 THEN NULL
+            ELSE (SELECT array_agg(id ORDER BY id) FROM auth_user WHERE username LIKE 'bench-agent-%%')[1 + c.id %% %(agents)s] END
+FROM complaints_complaint c,
+LATERAL (SELECT CASE WHEN c.id <= %(closed)s THEN 'resolved'
+                     ELSE (ARRAY['new', 'new', 'new', 'new', 'acknowledged', 'acknowledged',
+                                 'apologized', 'compensated', 'compensated', 'follow_up'])[1 + c.id %% 10]
+                END AS status) s,
+LATERAL (SELECT CASE WHEN c.id %% 5 = 0 THEN 'high' ELSE 'standard' END AS priority,
+                CASE WHEN c.id %% 5 = 0 THEN interval '24 hours' ELSE interval '48 hours' END AS window) p;
+
+INSERT INTO recovery_ticketevent (ticket_id, kind, created_at, from_status, to_status, payload,
+       customer_visible)
+SELECT t.id, 'opened', t.opened_at, '', 'new', '{}'::jsonb, true FROM recovery_ticket t;
+"""
+
+
+def load():
+    from django.contrib.auth.models import Group, User
+    from django.db import connection, transaction
+
+    from complaints.models import Category
+
+    print(f"Loading {TOTAL:,} tickets ({OPEN:,} open)…", flush=True)
+    for i in range(6):
+        Category.objects.get_or_create(
+            name_en=f"Category {i}", defaults={"name_fr": f"Catégorie {i}"}
+        )
+    agents = Group.objects.get(name="agents")
+    for i in range(AGENTS):
+        user, _ = User.objects.get_or_create(username=f"bench-agent-{i:02}")
+        user.groups.add(agents)
+    params = {
+        "total": TOTAL,
+        "open": OPEN,
+        "closed": TOTAL - OPEN,
+        "customers": TOTAL // 3,
+        "categories": Category.objects.count(),
+        "agents": AGENTS,
+    }
+    with _db.Timer() as timer, transaction.atomic(), connection.cursor() as cursor:
+        for statement in LOAD_SQL.split(";\n"):
+            if statement.strip():
+                cursor.execute(statement, params)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"Loaded in {timer.ms / 1000:.0f} s.", flush=True)
+
+
+def measure(client, urls, *, n=REQUESTS):
+    """Server time of ``n`` GETs cycling through ``urls``, and the queries of one."""
+    from django.db import connection
+
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    # Django empties connection.queries at each request start; a wrapper does not.
+    with connection.execute_wrapper(count):
+        response = client.get(urls[0])
+    assert response.status_code == 200, (urls[0], response.status_code)
+    samples = []
+    for i in range(n):
+        with _db.Timer() as timer:
+            client.get(urls[i % len(urls)])
+        samples.append(timer.ms)
+    return samples, len(executed)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reload", action="store_true", help="drop and load the data again")
+    args = parser.parse_args()
+    _db.setup_django()
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from recovery.models import Ticket
+
+    if args.reload or Ticket.objects.count() != TOTAL:
+        load()
+    agent = User.objects.get(username="bench-agent-03")
+    client = Client()
+    client.force_login(agent)
+    open_refs = list(
+        Ticket.objects.filter(status="new").values_list("complaint__reference", flat=True)[:500]
+    )
+    random.seed(1)
+    ticket_urls = [f"/agent/tickets/{ref}/" for ref in random.sample(open_refs, 50)]
+    pages = [
+        ("queue, first page", ["/agent/"]),
+        ("queue, mine", ["/agent/?scope=mine"]),
+        ("queue, unassigned", ["/agent/?scope=unassigned"]),
+        ("queue, breached only", ["/agent/?breached=1"]),
+        ("queue, category + priority", ["/agent/?category=3&priority=high"]),
+        ("queue, page 20", ["/agent/?page=20"]),
+        ("queue, search by reference", [f"/agent/?q={open_refs[7]}"]),
+        ("queue, search by email", ["/agent/?q=customer4242@example.com"]),
+        ("ticket page", ticket_urls),
+    ]
+    print(
+        f"{Ticket.objects.count():,} tickets, {Ticket.objects.exclude(status='resolved').count():,} open"
+    )
+    for name, urls in pages:
+        for url in urls[:20]:  # warm the caches and the connection
+            client.get(url)
+        samples, queries = measure(client, urls)
+        print(_db.summarize(name, samples, f"queries={queries}"), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The queue's rows, rendered in Python.
+
+The queue is the page agents live in and it refreshes every 30 seconds; in the
+template engine each row cost about a millisecond (variable lookups, a URL
+reverse, two date filters). Here a row is a few ``format_html`` calls, which
+escape every value exactly as the template would.
+"""
+
+from django import template
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from recovery.templatetags.recovery_tags import (
+    channel_label,
+    due_phrase,
+    priority_label,
+    status_label,
+)
+
+register = template.Library()
+
+ROW = (
+    '<tr class="queue-row{}" data-ticket="{}">'
+    '<td><input type="checkbox" name="tickets" value="{}" id="pick-{}" aria-labelledby="ref-{}"></td>'
+    '<td class="table__ref q-ref"><a id="ref-{}" href="{}">{}</a></td>'
+    '<td class="q-customer">{}</td>'
+    '<td class="q-topic">{}<span class="q-channel muted"> · {}</span></td>'
+    '<td class="q-priority"><span class="badge badge--{}">{}</span></td>'
+    '<td class="q-status"><span class="badge badge--{}">{}</span></td>'
+    '<td class="q-due">{}</td>'
+    '<td class="q-assignee">{}</td>'
+    "</tr>"
+)
+
+
+@register.simple_tag
+def queue_rows(tickets, now):
+    """All rows of the queue table for ``tickets`` (with ``due_state`` set by the selector)."""
+    words = {
+        "claim": _("Claim"),
+        "follow_up": _("follow-up"),
+        "called": _("Called back"),
+        "breached": _("Breached"),
+    }
+    # The ticket URL differs only by reference: reverse once, fill in per row.
+    url_pattern = reverse("agent:ticket", args=["REFERENCE"])
+    return format_html_join("", "{}", ((_row(t, now, words, url_pattern),) for t in tickets))
+
+
+def _row(ticket, now, words, url_pattern):
+    reference = ticket.reference
+    complaint = ticket.complaint
+    return format_html(
+        ROW,
+        f" queue-row--{ticket.due_state}" if ticket.due_state else "",
+        reference,
+        ticket.pk,
+        ticket.pk,
+        ticket.pk,
+        ticket.pk,
+        url_pattern.replace("REFERENCE", reference),
+        reference,
+        complaint.customer.name,
+        complaint.category.name,
+        channel_label(complaint.channel),
+        ticket.priority,
+        priority_label(ticket.priority),
+        ticket.status,
+        status_label(ticket.status),
+        _due_cell(ticket, now, words),
+        _assignee_cell(ticket, words),
+    )
+
+
+def _due_cell(ticket, now, words):
+    if ticket.due_at:
+        state = {"breached": " due--overdue", "soon": " due--soon"}.get(ticket.due_state, "")
+        local = timezone.localtime(ticket.due_at)
+        phrase = due_phrase(ticket.due_at, now)
+        if not ticket.callback_due_at:
+            phrase = f"{phrase} · {words['follow_up']}"
+        return format_html(
+            '<span class="due{}"><time datetime="{}" data-countdown>{}</time>'
+            '<span class="due__rel">{}</span></span>',
+            state,
+            local.isoformat(),
+            dateformat.format(local, "D j N, H:i"),
+            phrase,
+        )
+    if ticket.breached_at:
+        return format_html('<span class="due due--overdue">{}</span>', words["breached"])
+    return format_html('<span class="muted">{}</span>', words["called"])
+
+
+def _assignee_cell(ticket, words):
+    if ticket.assignee:
+        return ticket.assignee.get_full_name() or ticket.assignee.get_username()
+    return format_html(
+        '<button class="button button--small button--secondary" type="submit" form="claim-form" '
+        'name="tickets" value="{}">{}<span class="visually-hidden"> {}</span></button>',
+        ticket.pk,
+        words["claim"],
+        ticket.reference,
+    )

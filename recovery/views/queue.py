@@ -1,0 +1,81 @@
+"""The agents' queue: open tickets, what is due first on top; claim and bulk-assign."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints.models import Category, Channel
+from config.roles import agent_required, is_agent
+from recovery.choices import OPEN_STATUSES, Priority, Status
+from recovery.queue import QueueFilters, ticket_queue
+from recovery.selectors import assignable_agents
+from recovery.services import tickets_assign
+
+
+@agent_required
+def queue(request):
+    filters = QueueFilters.from_params(request.GET)
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdigit() and len(page) < 6 else 1
+    now = timezone.now()
+    result = ticket_queue(filters=filters, user=request.user, page=page, now=now)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": result,
+        "tickets": result.tickets,
+        "filters": filters,
+        "now": now,
+        "query_string": params.urlencode(),
+        "scopes": [("all", _("All")), ("mine", _("Mine")), ("unassigned", _("Unassigned"))],
+        "statuses": [s for s in Status if s in OPEN_STATUSES],
+        "priorities": Priority.choices,
+        "channels": Channel.choices,
+        "categories": list(Category.objects.all()),
+        "agents": assignable_agents(),
+    }
+    # htmx refreshes only the results every 30 s, keeping the filters.
+    template = (
+        "recovery/_queue_results.html"
+        if request.headers.get("HX-Request")
+        else "recovery/queue.html"
+    )
+    return render(request, template, context)
+
+
+@agent_required
+@require_POST
+def queue_assign(request):
+    """Claim one ticket, or give the ticked ones to an agent (or to nobody)."""
+    target = request.POST.get("assignee", "")
+    ids = [pk for pk in request.POST.getlist("tickets") if pk.isdigit()]
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if target == "me":
+        assignee = request.user
+    elif target == "nobody":
+        assignee = None
+    else:
+        assignee = get_user_model().objects.filter(pk=target if target.isdigit() else None).first()
+        if assignee is None or not is_agent(assignee):
+            messages.error(request, _("Choose an agent to assign the tickets to."))
+            return redirect(back or "agent:queue")
+    if not ids:
+        messages.error(request, _("Tick at least one ticket first."))
+        return redirect(back or "agent:queue")
+    counts = tickets_assign(assignee=assignee, actor=request.user, ids=ids)
+    messages.success(
+        request,
+        _("%(assigned)d assigned, %(unchanged)d unchanged.") % counts
+        + (
+            " " + _("%(conflicts)d changed meanwhile: try again.") % counts
+            if counts["conflicts"]
+            else ""
+        ),
+    )
+    return redirect(back or "agent:queue")

@@ -1,0 +1,98 @@
+"""The ticket page: the next step first, the ledger, the complaint and the timeline.
+
+``ticket_page`` renders it for the GET and for every step that failed (with
+the failed form, its errors and the message): the agent then sees the ticket
+as it is now, not as it was when they loaded it.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from complaints.selectors import customer_complaints
+from config.roles import agent_required
+from recovery import forms
+from recovery.choices import PENDING_COMPENSATION_STATUSES, CompensationStatus, Status
+from recovery.selectors import (
+    assignable_agents,
+    compensations_approvable_by,
+    ticket_for_agent,
+    ticket_next_step,
+)
+
+# Where a further gesture may be proposed (the first one is the next step).
+_PROPOSE_AGAIN_STATUSES = (Status.COMPENSATED, Status.FOLLOW_UP)
+
+
+def ticket_page(request, reference, *, bound=None, status=200):
+    """The page for ``reference``, with ``bound`` ({prefix: form}) in place of fresh forms."""
+    ticket = ticket_for_agent(reference)
+    if ticket is None:
+        raise Http404
+    context = ticket_page_context(ticket=ticket, user=request.user, bound=bound or {})
+    return render(request, "recovery/ticket.html", context, status=status)
+
+
+@agent_required
+@require_safe
+def ticket_detail(request, reference):
+    return ticket_page(request, reference)
+
+
+def ticket_page_context(*, ticket, user, bound):
+    complaint = ticket.complaint
+
+    def form(cls, prefix, initial=None, **kwargs):
+        if prefix in bound:
+            return bound[prefix]
+        return cls(prefix=prefix, initial=initial, **kwargs)
+
+    next_step = ticket_next_step(ticket)
+    featured = next_step and next_step["compensation"]
+    ledger = list(ticket.compensations.all())
+    approvable = compensations_approvable_by(
+        compensations=[c for c in ledger if c.status == CompensationStatus.PROPOSED], user=user
+    )
+    lines = [
+        {
+            "compensation": c,
+            "pending": c.status in PENDING_COMPENSATION_STATUSES,
+            "featured": featured is not None and c.pk == featured.pk,
+            "approvable": c.pk in approvable,
+            "approve": form(forms.StepForm, f"approve-{c.pk}"),
+            "fulfil": form(forms.StepForm, f"fulfil-{c.pk}"),
+            "decline": form(forms.DeclineForm, f"decline-{c.pk}"),
+        }
+        for c in ledger
+    ]
+    due = next_step and next_step["due"]
+    return {
+        "ticket": ticket,
+        "complaint": complaint,
+        "events": list(ticket.events.all()),
+        "earlier": customer_complaints(complaint.customer, exclude=complaint),
+        "next_step": next_step,
+        "next_line": next((line for line in lines if line["featured"]), None),
+        "overdue": bool(due and due < timezone.now()),
+        "lines": lines,
+        "can_propose_again": ticket.status in _PROPOSE_AGAIN_STATUSES,
+        "assigned_to_me": ticket.assignee_id == user.pk,
+        "forms": {
+            "call": form(
+                forms.CallbackAttemptForm, "call", {"number_called": complaint.customer.phone}
+            ),
+            "ack": form(forms.AcknowledgeMessageForm, "ack"),
+            "apology": form(forms.ApologyForm, "apology"),
+            "compensate": form(forms.CompensationProposeForm, "compensate"),
+            "follow_up": form(forms.StepForm, "follow_up"),
+            "resolve": form(forms.ResolveForm, "resolve"),
+            "reopen": form(forms.ReopenForm, "reopen"),
+            "close": form(forms.CloseInvalidForm, "close"),
+            "claim": form(forms.StepForm, "claim"),
+            "unassign": form(forms.StepForm, "unassign"),
+            "assign": form(forms.AssignForm, "assign", agents=assignable_agents()),
+            "note": form(forms.InternalNoteForm, "note"),
+            "message": form(forms.CustomerMessageForm, "message"),
+        },
+    }
