@@ -43,6 +43,7 @@ def queue_rows(tickets, now):
         "follow_up": _("follow-up"),
         "called": _("Called back"),
         "breached": _("Breached"),
+        "overdue": _("Overdue"),
     }
     # The ticket URL differs only by reference: reverse once, fill in per row.
     url_pattern = reverse("agent:ticket", args=["REFERENCE"])
@@ -82,10 +83,11 @@ def _due_cell(ticket, now, words):
         if not ticket.callback_due_at:
             phrase = f"{phrase} · {words['follow_up']}"
         return format_html(
-            '<span class="due{}"><time datetime="{}" data-countdown>{}</time>'
+            '<span class="due{}"><time datetime="{}" data-countdown data-overdue="{}">{}</time>'
             '<span class="due__rel">{}</span></span>',
             state,
             local.isoformat(),
+            words["overdue"],
             dateformat.format(local, "D j N, H:i"),
             phrase,
         )

@@ -206,7 +206,9 @@
           suffix = parts.length > 1 ? parts[parts.length - 1] : "";
           rel.setAttribute("data-suffix", suffix);
         }
-        rel.textContent = phrase(seconds) + (suffix ? " · " + suffix : "");
+        // "Overdue · 2 hours ago" rather than a bare "2 hours ago".
+        var lead = seconds <= 0 && el.dataset.overdue ? el.dataset.overdue + " · " : "";
+        rel.textContent = lead + phrase(seconds) + (suffix ? " · " + suffix : "");
       }
       if (seconds <= 0) {
         el.parentNode.classList.add("due--overdue");
