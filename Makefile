@@ -36,11 +36,17 @@ browser-deps:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+PORT ?= 8000
+
 run: install
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(VENV)/bin/honcho -f Procfile.dev start
+	@echo ""
+	@echo "  Amends is starting at http://127.0.0.1:$(PORT)/  (agents: http://127.0.0.1:$(PORT)/agent/)"
+	@echo "  Web server, Celery worker and beat run below; Ctrl-C stops them all."
+	@echo ""
+	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start
 
 seed: install
 	$(PY) manage.py seed_demo
