@@ -187,6 +187,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The database holds every deadline; this only decides how often it is read.
+CELERY_BEAT_SCHEDULE = {
+    "enforce-deadlines": {"task": "recovery.enforce_deadlines", "schedule": 60.0},
+}
 
 # --- Amends -----------------------------------------------------------------
 AMENDS = {

@@ -1,0 +1,23 @@
+"""Thin Celery tasks for deadlines: take ids, call recovery.deadlines, return quietly."""
+
+from celery import shared_task
+
+from config.celery import publish
+from recovery.deadlines import deadlines_sweep, ticket_breach
+
+
+@shared_task(name="recovery.breach_if_due")
+def breach_if_due(ticket_id):
+    """Breach one ticket if its deadline has passed; a no-op when it was met or already breached."""
+    return ticket_breach(ticket_id=ticket_id)
+
+
+def schedule_breach(ticket_id, due):
+    """A short ETA task at ``due``; never further ahead than the sweep's look-ahead."""
+    publish(breach_if_due, ticket_id, eta=due)
+
+
+@shared_task(name="recovery.enforce_deadlines")
+def enforce_deadlines():
+    """The beat's every-minute sweep: breach what is due, schedule what is about to be."""
+    return deadlines_sweep(schedule=schedule_breach)
