@@ -187,6 +187,20 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task queue that must neither lose nor duplicate work. Every task is
+# idempotent (it re-reads its row), so running one twice is harmless; losing
+# one is what these guard against.
+CELERY_TASK_ACKS_LATE = True  # ack after the work, so a crash mid-task redelivers it
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker process requeues its task
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # no task waits behind a slow one in a worker's buffer
+CELERY_TASK_SOFT_TIME_LIMIT = 60  # well under the visibility timeout, so no redelivery mid-run
+CELERY_TASK_TIME_LIMIT = 90
+CELERY_TASK_DEFAULT_QUEUE = "deadlines"
+# Slow email never holds up the deadline sweep: they have queues of their own.
+CELERY_TASK_ROUTES = {"notifications.*": {"queue": "email"}, "recovery.*": {"queue": "deadlines"}}
+if not CELERY_BROKER_URL.startswith("filesystem"):
+    # Redis redelivers an unacked task after this; our ETAs are at most 90 s ahead.
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 3600
 # The database holds every deadline; this only decides how often it is read.
 CELERY_BEAT_SCHEDULE = {
     "enforce-deadlines": {"task": "recovery.enforce_deadlines", "schedule": 60.0},
