@@ -54,7 +54,37 @@ def complaint_received(notification):
     return _render(NotificationKind.COMPLAINT_RECEIVED, context, notification.language)
 
 
-BUILDERS = {NotificationKind.COMPLAINT_RECEIVED: complaint_received}
+def deadline_missed(notification):
+    """To the customer: we missed the time we promised; a manager is now on it."""
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    context = {
+        "customer": complaint.customer,
+        "reference": complaint.reference,
+        "tracking_url": tracking_url(complaint),
+    }
+    return _render(NotificationKind.DEADLINE_MISSED, context, notification.language)
+
+
+def breach_alert(notification):
+    """To a manager: this ticket's callback promise was broken."""
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    context = {
+        "ticket": ticket,
+        "complaint": complaint,
+        "reference": complaint.reference,
+        "customer": complaint.customer,
+        "ticket_url": settings.SITE_URL + reverse("agent:ticket", args=[complaint.reference]),
+    }
+    return _render(NotificationKind.BREACH_ALERT, context, notification.language)
+
+
+BUILDERS = {
+    NotificationKind.COMPLAINT_RECEIVED: complaint_received,
+    NotificationKind.DEADLINE_MISSED: deadline_missed,
+    NotificationKind.BREACH_ALERT: breach_alert,
+}
 
 
 def build(notification):

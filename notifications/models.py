@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationKind(models.TextChoices):
     COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
+    DEADLINE_MISSED = "deadline_missed", _("Apology for a missed callback")
+    BREACH_ALERT = "breach_alert", _("Missed callback alert (managers)")
 
 
 class NotificationStatus(models.TextChoices):

@@ -94,3 +94,42 @@ def notification_send(*, notification_id):
         provider_message_id=(getattr(anymail_status, "message_id", None) or "")[:255],
     )
     return NotificationStatus.SENT
+
+
+def notification_queue_breach(*, ticket, event):
+    """The outbox rows a missed callback owes: an apology to the customer, an alert to each manager."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from config.roles import MANAGERS
+
+    complaint = ticket.complaint
+    rows = []
+    if complaint.customer.email:
+        rows.append(
+            notification_queue(
+                ticket=ticket,
+                event=event,
+                kind=NotificationKind.DEADLINE_MISSED,
+                recipient=complaint.customer.email,
+                language=complaint.language,
+            )
+        )
+    managers = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=MANAGERS)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    for email in managers:
+        rows.append(
+            notification_queue(
+                ticket=ticket,
+                event=event,
+                kind=NotificationKind.BREACH_ALERT,
+                recipient=email,
+                language=settings.LANGUAGE_CODE,
+            )
+        )
+    return rows

@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import notification_queue_breach
 from recovery.choices import EventKind, Priority, Status
 from recovery.models import Ticket
 from recovery.workflow import transition
@@ -33,6 +34,9 @@ LOOKAHEAD = timedelta(seconds=90)
 
 def ticket_breach(*, ticket_id, now=None):
     """Record that ``ticket_id`` missed its callback promise, once; True if this call did it.
+
+    Writes the breach event and, with it, the outbox rows: an apology to the
+    customer and an alert to the managers.
 
     The row is locked and re-read: a ticket acknowledged, closed or already
     breached meanwhile is left alone. The breach raises the priority to high
@@ -54,7 +58,7 @@ def ticket_breach(*, ticket_id, now=None):
         if ticket is None:
             return False
         lateness = (now - ticket.callback_due_at).total_seconds()
-        transition(
+        event = transition(
             ticket=ticket,
             actor=None,
             changes={"breached_at": now, "priority": Priority.HIGH},
@@ -66,6 +70,8 @@ def ticket_breach(*, ticket_id, now=None):
             },
             at=now,
         )
+        # In the same transaction: the breach and the emails it owes stand or fall together.
+        notification_queue_breach(ticket=ticket, event=event)
     logger.info("Ticket %s breached its callback promise (%.1f s late).", ticket_id, lateness)
     return True
 

@@ -12,7 +12,7 @@ from recovery.choices import EventKind, Priority, Status
 from recovery.deadlines import LOOKAHEAD, deadlines_sweep, ticket_breach
 from recovery.models import Ticket
 from recovery.services import ticket_acknowledge
-from tests.factories import AgentFactory, ticketed_complaint
+from tests.factories import AgentFactory, ManagerFactory, ticketed_complaint
 
 
 def breaches(ticket):
@@ -134,13 +134,30 @@ def run_together(functions):
     return results
 
 
+@pytest.mark.django_db
+def test_breach_owes_the_customer_an_apology_and_each_manager_an_alert(ticket):
+    ManagerFactory(email="boss@amends.test")
+    ManagerFactory(email="")  # no address, no row
+    with time_machine.travel(ticket.callback_due_at + timedelta(seconds=1), tick=False):
+        deadlines_sweep()
+        deadlines_sweep()
+    rows = sorted(ticket.notifications.values_list("kind", "recipient", "language"))
+    assert rows == [
+        ("breach_alert", "boss@amends.test", "en"),
+        ("deadline_missed", ticket.complaint.customer.email, "en"),
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
-def test_four_concurrent_sweeps_give_one_breach_and_one_event():
+def test_four_concurrent_sweeps_give_one_breach_one_event_and_one_alert():
+    ManagerFactory(email="boss@amends.test")
     ticket = ticketed_complaint().ticket
     at = ticket.callback_due_at + timedelta(seconds=5)
     results = run_together([lambda: deadlines_sweep(now=at)] * 4)
     assert sum(r["breached"] for r in results) == 1
     assert breaches(ticket) == 1
+    assert ticket.notifications.filter(kind="breach_alert").count() == 1
+    assert ticket.notifications.filter(kind="deadline_missed").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
