@@ -32,6 +32,11 @@ SWEEP_INTERVAL = timedelta(seconds=60)
 LOOKAHEAD = timedelta(seconds=90)
 
 
+def awaiting_callback():
+    """Open tickets nobody has called back yet and not already breached: what the sweep watches."""
+    return Ticket.objects.filter(status=Status.NEW, breached_at__isnull=True)
+
+
 def ticket_breach(*, ticket_id, now=None):
     """Record that ``ticket_id`` missed its callback promise, once; True if this call did it.
 
@@ -46,13 +51,9 @@ def ticket_breach(*, ticket_id, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update()
-            .filter(
-                pk=ticket_id,
-                status=Status.NEW,
-                breached_at__isnull=True,
-                callback_due_at__lte=now,
-            )
+            awaiting_callback()
+            .select_for_update()
+            .filter(pk=ticket_id, callback_due_at__lte=now)
             .first()
         )
         if ticket is None:
@@ -79,7 +80,8 @@ def ticket_breach(*, ticket_id, now=None):
 def due_ticket_ids(*, now):
     """Open, unacknowledged, not yet breached tickets whose callback is due: an index range."""
     return list(
-        Ticket.objects.filter(status=Status.NEW, breached_at__isnull=True, callback_due_at__lte=now)
+        awaiting_callback()
+        .filter(callback_due_at__lte=now)
         .order_by("callback_due_at", "id")
         .values_list("id", flat=True)
     )
@@ -88,12 +90,8 @@ def due_ticket_ids(*, now):
 def upcoming_deadlines(*, now, until):
     """(id, due) of tickets falling due after ``now`` and up to ``until``, soonest first."""
     return list(
-        Ticket.objects.filter(
-            status=Status.NEW,
-            breached_at__isnull=True,
-            callback_due_at__gt=now,
-            callback_due_at__lte=until,
-        )
+        awaiting_callback()
+        .filter(callback_due_at__gt=now, callback_due_at__lte=until)
         .order_by("callback_due_at", "id")
         .values_list("id", "callback_due_at")
     )

@@ -74,28 +74,3 @@ def amount(value):
         return Decimal(value)
     except (InvalidOperation, TypeError):
         return value
-
-
-@register.filter
-def due_phrase(due, now):
-    """ "in 3 hours" or "overdue by 2 days": the largest unit only, one translation lookup.
-
-    The queue shows fifty of these; Django's timesince/timeuntil do several
-    plural lookups each, which was a third of the page's rendering time.
-    """
-    from django.utils.translation import ngettext
-
-    seconds = (due - now).total_seconds()
-    left = abs(seconds)
-    if left < 3600:
-        n = max(1, int(left // 60))
-        amount = ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}
-    elif left < 2 * 86400:
-        n = int(left // 3600)
-        amount = ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
-    else:
-        n = int(left // 86400)
-        amount = ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
-    if seconds < 0:
-        return _("overdue by %(time)s") % {"time": amount}
-    return _("in %(time)s") % {"time": amount}
