@@ -7,6 +7,7 @@ pending because the broker was down is found again by the sweep.
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,7 @@ class NotificationKind(models.TextChoices):
     COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
     DEADLINE_MISSED = "deadline_missed", _("Apology for a missed callback")
     BREACH_ALERT = "breach_alert", _("Missed callback alert (managers)")
+    CALLBACK_REMINDER = "callback_reminder", _("Callback reminder (agents)")
 
 
 class NotificationStatus(models.TextChoices):
@@ -40,6 +42,9 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True, default="")
     provider_message_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its send task was last published; the sweep publishes again a row
+    # still pending long after (the broker was down, the message was lost).
+    queued_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -54,7 +59,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["created_at"],
+                fields=["queued_at"],
                 name="notification_pending_idx",
                 condition=models.Q(status="pending"),
             )

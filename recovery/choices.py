@@ -37,6 +37,7 @@ class EventKind(models.TextChoices):
     PRIORITY = "priority", _("Priority changed")
     CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")
     COMPENSATION = "compensation", _("Compensation")
+    REMINDED = "reminded", _("Callback reminder")
     BREACHED = "breached", _("Callback promise missed")
 
 

@@ -30,9 +30,9 @@ from recovery.choices import (
 from recovery.errors import ApprovalDenied, IllegalTransition, StaleTicket
 from recovery.models import CURRENCY_RE, Compensation
 from recovery.selectors import compensation_approvable_by, ledger_is_settled
+from recovery.sla import follow_up_due_at
 from recovery.workflow import (
     event_record,
-    follow_up_due_at,
     move_check,
     required_text,
     transition,

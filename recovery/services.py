@@ -20,9 +20,9 @@ from recovery.compensation import compensations_decline_pending
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import CallbackAttempt, Ticket
 from recovery.selectors import ledger_is_settled
+from recovery.sla import follow_up_due_at
 from recovery.workflow import (
     event_record,
-    follow_up_due_at,
     move_check,
     required_text,
     transition,

@@ -8,7 +8,8 @@ import time_machine
 
 from recovery.choices import EventKind, Priority, Status
 from recovery.models import SlaSettings
-from recovery.workflow import callback_due_at, ticket_open
+from recovery.sla import callback_due_at
+from recovery.workflow import ticket_open
 from tests.factories import CategoryFactory, ComplaintFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db

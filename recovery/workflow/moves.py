@@ -1,26 +1,24 @@
-"""The one writer of a ticket's status, priority, assignee and deadline columns.
+"""The legal moves of one ticket, and ``transition()``, which makes them.
 
-``transition()`` is the only code that changes those columns, and every change
+``transition()`` is the only code outside ``recovery.workflow.clock`` that changes those columns, and every change
 it makes writes a TicketEvent in the same transaction. ``ALLOWED`` is the one
 table of legal moves. The deadline rules (the 24/48-hour callback promise,
-counted from the moment the customer submitted; the follow-up some days after
-the compensation is settled) are computed here and nowhere else. The steps an
-agent takes live in ``recovery.services`` and ``recovery.compensation``; they
+counted from the moment the customer submitted, its reminders; the follow-up
+some days after the compensation is settled) are computed in ``recovery.sla``
+and stored by this package and nowhere else. The steps an agent takes live in ``recovery.services`` and ``recovery.compensation``; they
 all move tickets through ``transition()``.
 """
 
-from datetime import UTC, timedelta
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recovery.choices import OPEN_STATUSES, EventKind, Priority, Status
+from recovery.choices import OPEN_STATUSES, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
-from recovery.models import SlaSettings, Ticket, TicketEvent
+from recovery.models import Ticket, TicketEvent
+from recovery.sla import callback_columns, priority_for_complaint
 
 S = Status
 
@@ -51,6 +49,10 @@ WORKFLOW_COLUMNS = frozenset(
         "priority",
         "assignee",
         "callback_due_at",
+        "callback_promised_at",
+        "reminder_due_at",
+        "reminders_sent",
+        "escalated_at",
         "acknowledged_at",
         "follow_up_due_at",
         "resolved_at",
@@ -141,6 +143,9 @@ def transition(
     unknown = set(columns) - WORKFLOW_COLUMNS
     if unknown:
         raise ValueError(f"transition() does not write {sorted(unknown)}")
+    if "callback_due_at" in columns and columns["callback_due_at"] is None:
+        # A callback no longer owed needs no reminder.
+        columns["reminder_due_at"] = None
     if {"callback_due_at", "follow_up_due_at"} & set(columns):
         columns["due_at"] = next_due_at(
             callback=columns.get("callback_due_at", ticket.callback_due_at),
@@ -180,45 +185,6 @@ def transition(
 def next_due_at(*, callback, follow_up):
     """What the queue sorts by: the callback while it is owed, else the follow-up."""
     return callback or follow_up
-
-
-def callback_due_at(*, submitted_at, priority, sla=None):
-    """When the customer must have been called back by, for this priority.
-
-    Counted in UTC: Python adds a timedelta to a zoned datetime in wall-clock
-    time, which would make a 48-hour promise 47 real hours across a DST change.
-    """
-    sla = sla or SlaSettings.current()
-    return submitted_at.astimezone(UTC) + timedelta(hours=sla.hours_for(priority))
-
-
-def follow_up_due_at(*, settled_at, sla=None):
-    """When to ask the customer whether the remedy worked: some days after it was settled."""
-    sla = sla or SlaSettings.current()
-    return settled_at.astimezone(UTC) + timedelta(days=sla.follow_up_days)
-
-
-def priority_for_complaint(*, complaint):
-    """The category's default priority, raised to high for a repeat complainant.
-
-    Somebody who complained again within the last 90 days was let down twice:
-    their callback is the more urgent one.
-    """
-    from complaints.models import Complaint
-
-    if complaint.category.default_priority == Priority.HIGH:
-        return Priority.HIGH
-    window = timedelta(days=settings.AMENDS["REPEAT_COMPLAINANT_DAYS"])
-    earlier = (
-        Complaint.objects.filter(
-            customer_id=complaint.customer_id,
-            submitted_at__gte=complaint.submitted_at - window,
-            submitted_at__lte=complaint.submitted_at,
-        )
-        .exclude(pk=complaint.pk)
-        .exists()
-    )
-    return Priority.HIGH if earlier else Priority.STANDARD
 
 
 def event_record(
@@ -261,15 +227,14 @@ def ticket_open(*, complaint, actor=None):
     promise is met, ``callback_promised_at`` keeps it for the statistics.
     """
     priority = priority_for_complaint(complaint=complaint)
-    due = callback_due_at(submitted_at=complaint.submitted_at, priority=priority)
+    deadlines = callback_columns(submitted_at=complaint.submitted_at, priority=priority)
     ticket = Ticket.objects.create(
         complaint=complaint,
         status=Status.NEW,
         priority=priority,
-        callback_due_at=due,
-        callback_promised_at=due,
-        due_at=due,
+        due_at=deadlines["callback_due_at"],
         opened_at=complaint.submitted_at,
+        **deadlines,
     )
     event_record(
         ticket=ticket,

@@ -1,67 +1,15 @@
-"""What we do about a complaint: the recovery ticket, its timeline and its ledger.
+"""A recovery ticket, its timeline and its callback attempts.
 
-Only ``recovery.workflow.transition()`` writes a ticket's status, priority,
-assignee or deadline columns. Every change writes a TicketEvent: the audit
-trail, the timeline customers and agents see, and the source of the
-statistics. Callback attempts and compensations are written only by the
-services in ``recovery.services`` and ``recovery.compensation``.
+Only ``recovery.workflow`` writes a ticket's status, priority, assignee or
+deadline columns. Every change writes a TicketEvent: the audit trail, the
+timeline customers and agents see, and the source of the statistics.
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from recovery.choices import (
-    AMOUNT_REQUIRED_KINDS,
-    NO_AMOUNT_KINDS,
-    OPEN_STATUSES,
-    CallbackOutcome,
-    CompensationKind,
-    CompensationStatus,
-    EventKind,
-    Priority,
-    Status,
-)
-
-# ISO 4217 alphabetic code, e.g. EUR, USD, GBP.
-CURRENCY_RE = r"^[A-Z]{3}$"
-currency_validator = RegexValidator(
-    CURRENCY_RE, _("Enter a three-letter ISO 4217 currency code, such as EUR."), code="currency"
-)
-
-
-class SlaSettings(models.Model):
-    """The callback promise, editable by managers. There is one row (pk=1)."""
-
-    high_hours = models.PositiveSmallIntegerField(
-        _("callback window for high priority (hours)"),
-        default=24,
-        validators=[MinValueValidator(1)],
-    )
-    standard_hours = models.PositiveSmallIntegerField(
-        _("callback window for standard priority (hours)"),
-        default=48,
-        validators=[MinValueValidator(1)],
-    )
-    follow_up_days = models.PositiveSmallIntegerField(
-        _("follow-up after compensation (days)"), default=7, validators=[MinValueValidator(1)]
-    )
-
-    class Meta:
-        verbose_name = _("SLA settings")
-        verbose_name_plural = _("SLA settings")
-
-    def __str__(self):
-        return str(_("SLA settings"))
-
-    @classmethod
-    def current(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
-    def hours_for(self, priority):
-        return self.high_hours if priority == Priority.HIGH else self.standard_hours
+from recovery.choices import OPEN_STATUSES, CallbackOutcome, EventKind, Priority, Status
 
 
 class Ticket(models.Model):
@@ -91,8 +39,14 @@ class Ticket(models.Model):
     # compensation is settled, cleared when the ticket is resolved.
     follow_up_due_at = models.DateTimeField(_("follow-up due"), null=True, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, editable=False)
-    # Set by the deadline sweep (a later issue) when the promise was broken.
+    # Set once, by the deadline sweep, when the promise was broken.
     breached_at = models.DateTimeField(_("breached at"), null=True, editable=False)
+    # The next reminder to the agents while the callback is owed, and how many
+    # went out; cleared with the callback deadline.
+    reminder_due_at = models.DateTimeField(_("next reminder"), null=True, editable=False)
+    reminders_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Breached while nobody had it: on the escalation list until assigned.
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, editable=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -138,6 +92,20 @@ class Ticket(models.Model):
                 fields=["breached_at"],
                 name="ticket_open_breached_idx",
                 condition=models.Q(status__in=OPEN_STATUSES, breached_at__isnull=False),
+            ),
+            # The sweep's reminder pass: only tickets still owed a reminder.
+            models.Index(
+                fields=["reminder_due_at", "id"],
+                name="ticket_reminder_due_idx",
+                condition=models.Q(status__in=OPEN_STATUSES, reminder_due_at__isnull=False),
+            ),
+            # The escalation list: breached while unassigned, until somebody takes it.
+            models.Index(
+                fields=["due_at", "id"],
+                name="ticket_escalated_idx",
+                condition=models.Q(
+                    status__in=OPEN_STATUSES, escalated_at__isnull=False, assignee__isnull=True
+                ),
             ),
             # The follow-up list reads open tickets by follow-up date; only
             # the few with a follow-up scheduled belong in it.
@@ -237,120 +205,3 @@ class CallbackAttempt(models.Model):
 
     def __str__(self):
         return f"{self.number_called} {self.outcome} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class ApprovalLimit(models.Model):
-    """How much an agent may approve alone, per currency. Managers approve any amount.
-
-    No row for a currency means agents approve nothing in it: a new currency
-    needs a manager's decision before agents can hand out money in it.
-    """
-
-    currency = models.CharField(
-        _("currency"), max_length=3, unique=True, validators=[currency_validator]
-    )
-    agent_limit = models.DecimalField(
-        _("agents may approve up to"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(0)],
-    )
-
-    class Meta:
-        ordering = ["currency"]
-        verbose_name = _("approval limit")
-        verbose_name_plural = _("approval limits")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(agent_limit__gte=0), name="approval_limit_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(currency__regex=CURRENCY_RE), name="approval_limit_iso_currency"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.currency} {self.agent_limit}"
-
-
-class Compensation(models.Model):
-    """One line of a ticket's compensation ledger: a gesture, or a reasoned "none".
-
-    A gesture goes proposed → approved → fulfilled, or ends declined. Kind
-    ``none`` is recorded straight as fulfilled: there is nothing to approve or
-    hand over, only the written reason why nothing is due.
-    """
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="compensations")
-    kind = models.CharField(_("kind"), max_length=16, choices=CompensationKind.choices)
-    amount = models.DecimalField(
-        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    currency = models.CharField(
-        _("currency"), max_length=3, blank=True, default="", validators=[currency_validator]
-    )
-    # What the customer asked for, as it stood when this was proposed.
-    remedy_sought = models.TextField(_("remedy wanted"), blank=True, default="")
-    description = models.TextField(_("description"), blank=True, default="")
-    reason = models.TextField(_("reason"), blank=True, default="")
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=CompensationStatus.choices,
-        default=CompensationStatus.PROPOSED,
-    )
-    decline_reason = models.TextField(_("why it was declined"), blank=True, default="")
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    proposed_at = models.DateTimeField(_("proposed at"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True)
-    fulfilled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True)
-    declined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    declined_at = models.DateTimeField(_("declined at"), null=True)
-
-    class Meta:
-        ordering = ["proposed_at", "pk"]
-        verbose_name = _("compensation")
-        verbose_name_plural = _("compensations")
-        # The services check all of this first, with friendlier messages; the
-        # database keeps the ledger sound whatever writes to it.
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0),
-                name="compensation_amount_positive",
-            ),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(amount__isnull=True, currency="")
-                    | models.Q(amount__isnull=False, currency__regex=CURRENCY_RE)
-                ),
-                name="compensation_amount_has_currency",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(kind__in=NO_AMOUNT_KINDS) | models.Q(amount__isnull=True),
-                name="compensation_kind_takes_no_amount",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(kind__in=AMOUNT_REQUIRED_KINDS)
-                | models.Q(amount__isnull=False),
-                name="compensation_kind_needs_amount",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(kind=CompensationKind.NONE) | ~models.Q(reason=""),
-                name="compensation_none_has_reason",
-            ),
-        ]
-
-    def __str__(self):
-        if self.amount is None:
-            return self.get_kind_display()
-        return f"{self.get_kind_display()} {self.amount} {self.currency}"

@@ -1,0 +1,20 @@
+"""Recovery's models, one module per concern; import them from here."""
+
+from recovery.models.ledger import CURRENCY_RE, ApprovalLimit, Compensation, currency_validator
+from recovery.models.sla import Holiday, OpeningHours, SlaSettings, Weekday
+from recovery.models.tickets import CallbackAttempt, ImmutableQuerySet, Ticket, TicketEvent
+
+__all__ = [
+    "CURRENCY_RE",
+    "ApprovalLimit",
+    "CallbackAttempt",
+    "Compensation",
+    "Holiday",
+    "ImmutableQuerySet",
+    "OpeningHours",
+    "SlaSettings",
+    "Ticket",
+    "TicketEvent",
+    "Weekday",
+    "currency_validator",
+]

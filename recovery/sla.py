@@ -1,0 +1,97 @@
+"""The deadline rules: when a callback, a reminder and a follow-up fall due.
+
+Pure calculations from the SLA settings managers edit; ``recovery.workflow``
+is the only code that stores their results on a ticket. Windows are counted
+in real elapsed time (UTC), or, when the SLA settings say so, in opening
+hours only (``recovery.business_hours``).
+"""
+
+from datetime import UTC, timedelta
+
+from django.conf import settings
+
+from recovery import business_hours
+from recovery.choices import Priority
+from recovery.models import SlaSettings
+
+
+def window_end(*, start, hours, sla):
+    """``start`` plus ``hours`` of the SLA clock: real hours, or opening hours when on.
+
+    Counted in UTC: Python adds a timedelta to a zoned datetime in wall-clock
+    time, which would make a 48-hour promise 47 real hours across a DST change.
+    """
+    if sla.business_hours:
+        return business_hours.open_time_add(
+            start, timedelta(hours=hours), calendar=business_hours.Calendar.from_sla(sla)
+        )
+    return start.astimezone(UTC) + timedelta(hours=hours)
+
+
+def callback_due_at(*, submitted_at, priority, sla=None):
+    """When the customer must have been called back by, for this priority."""
+    sla = sla or SlaSettings.current()
+    return window_end(start=submitted_at, hours=sla.hours_for(priority), sla=sla)
+
+
+def reminder_times(*, submitted_at, priority, sla=None):
+    """When the agents are reminded of the callback: at each configured share of the window."""
+    sla = sla or SlaSettings.current()
+    hours = sla.hours_for(priority)
+    return [
+        window_end(start=submitted_at, hours=hours * fraction, sla=sla)
+        for fraction in sla.reminder_fractions()
+    ]
+
+
+def callback_columns(*, submitted_at, priority, reminders_sent=0, now=None, sla=None):
+    """The callback deadline and the next reminder owed, as ``transition()`` changes.
+
+    Reminders already sent are not sent again, and one whose time has already
+    passed (a priority raised late in the window) is skipped: the deadline
+    itself is what matters then.
+    """
+    sla = sla or SlaSettings.current()
+    due = callback_due_at(submitted_at=submitted_at, priority=priority, sla=sla)
+    upcoming = reminder_times(submitted_at=submitted_at, priority=priority, sla=sla)
+    upcoming = [at for at in upcoming[reminders_sent:] if now is None or at > now]
+    return {
+        "callback_due_at": due,
+        "callback_promised_at": due,
+        "reminder_due_at": upcoming[0] if upcoming else None,
+    }
+
+
+def next_reminder_at(*, submitted_at, priority, reminders_sent, sla=None):
+    """The reminder after the ``reminders_sent`` first ones, or None when none is left."""
+    times = reminder_times(submitted_at=submitted_at, priority=priority, sla=sla)
+    return times[reminders_sent] if reminders_sent < len(times) else None
+
+
+def follow_up_due_at(*, settled_at, sla=None):
+    """When to ask the customer whether the remedy worked: some days after it was settled."""
+    sla = sla or SlaSettings.current()
+    return settled_at.astimezone(UTC) + timedelta(days=sla.follow_up_days)
+
+
+def priority_for_complaint(*, complaint):
+    """The category's default priority, raised to high for a repeat complainant.
+
+    Somebody who complained again within the last 90 days was let down twice:
+    their callback is the more urgent one.
+    """
+    from complaints.models import Complaint
+
+    if complaint.category.default_priority == Priority.HIGH:
+        return Priority.HIGH
+    window = timedelta(days=settings.AMENDS["REPEAT_COMPLAINANT_DAYS"])
+    earlier = (
+        Complaint.objects.filter(
+            customer_id=complaint.customer_id,
+            submitted_at__gte=complaint.submitted_at - window,
+            submitted_at__lte=complaint.submitted_at,
+        )
+        .exclude(pk=complaint.pk)
+        .exists()
+    )
+    return Priority.HIGH if earlier else Priority.STANDARD

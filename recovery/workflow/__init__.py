@@ -1,0 +1,39 @@
+"""The one writer of a ticket's status, priority, assignee and deadline columns.
+
+``moves`` holds the table of legal moves and ``transition()``, through which
+every step an agent takes goes; ``clock`` holds the writes the deadline sweep
+makes on many tickets at once (breaches, reminders) and the priority change
+that moves a deadline. Nothing outside this package writes those columns.
+"""
+
+from recovery.workflow.clock import ticket_priority_change, tickets_breach, tickets_remind
+from recovery.workflow.moves import (
+    ALLOWED,
+    WORKFLOW_COLUMNS,
+    event_record,
+    illegal_move_message,
+    move_check,
+    next_due_at,
+    required_text,
+    ticket_customer_message,
+    ticket_open,
+    ticket_reopen,
+    transition,
+)
+
+__all__ = [
+    "ALLOWED",
+    "WORKFLOW_COLUMNS",
+    "event_record",
+    "illegal_move_message",
+    "move_check",
+    "next_due_at",
+    "required_text",
+    "ticket_customer_message",
+    "ticket_open",
+    "ticket_priority_change",
+    "ticket_reopen",
+    "tickets_breach",
+    "tickets_remind",
+    "transition",
+]

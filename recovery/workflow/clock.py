@@ -1,0 +1,156 @@
+"""What the deadline sweep writes: breaches and reminders, many tickets at a time.
+
+The sweep can find a thousand tickets due at once (a broker down for an hour,
+a Monday morning); handling them one by one costs a dozen round trips each.
+These writers lock the due rows, write them in one statement and append their
+events in one insert, so a sweep's cost is a handful of queries whatever it
+finds. The row locks and the conditions re-checked under them make any number
+of concurrent calls (two beats, the sweep racing an ETA task) write each
+breach and each reminder once.
+"""
+
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+
+from recovery.choices import EventKind, Priority, Status
+from recovery.errors import StaleTicket
+from recovery.models import SlaSettings, Ticket, TicketEvent
+from recovery.sla import callback_columns, reminder_times
+from recovery.workflow.moves import transition
+
+
+def awaiting_callback():
+    """Open tickets nobody has called back yet and not already breached: what the sweep watches."""
+    return Ticket.objects.filter(status=Status.NEW, breached_at__isnull=True)
+
+
+def _locked(queryset, *fields):
+    # Ordered by id so concurrent callers take their locks in the same order
+    # (no deadlock); "of self" leaves joined rows unlocked.
+    return list(
+        queryset.select_for_update(of=("self",)).order_by("id").values("id", "version", *fields)
+    )
+
+
+@transaction.atomic
+def tickets_breach(*, now, ids=None):
+    """Mark every ticket whose callback was due by ``now`` as breached; return their events.
+
+    A breach is recorded once (``breached_at``), raises the priority to high (a
+    manager is now on it), and puts a ticket nobody had on the escalation list
+    (``escalated_at``). The deadline stays: the call is still owed, and the
+    queue keeps the ticket at the top as overdue. ``ids`` narrows the check to
+    those tickets (the ETA task's one).
+    """
+    due = awaiting_callback().filter(callback_due_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    rows = _locked(due, "priority", "callback_due_at", "assignee_id")
+    if not rows:
+        return []
+    updated = Ticket.objects.filter(
+        pk__in=[row["id"] for row in rows], status=Status.NEW, breached_at__isnull=True
+    ).update(
+        breached_at=now,
+        priority=Priority.HIGH,
+        escalated_at=Case(When(assignee__isnull=True, then=Value(now)), default=F("escalated_at")),
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if updated != len(rows):
+        # Only where row locks do not exist (SQLite): another writer got there first.
+        raise StaleTicket()
+    return TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=row["id"],
+            kind=EventKind.BREACHED,
+            created_at=now,
+            payload={
+                "due_at": row["callback_due_at"].isoformat(),
+                "late_seconds": round((now - row["callback_due_at"]).total_seconds(), 3),
+                "priority_was": row["priority"],
+                "escalated": row["assignee_id"] is None,
+            },
+        )
+        for row in rows
+    )
+
+
+@transaction.atomic
+def tickets_remind(*, now):
+    """Move every reminder due by ``now`` along and return their events.
+
+    Each ticket's next reminder time moves to the following one, or to none. A
+    sweep that comes late (a worker down) sends only the latest reminder due,
+    not a burst of stale ones. Reminders do not bump the version: an agent
+    with the ticket open is not told to reload because the sweep reminded them.
+    """
+    rows = _locked(
+        awaiting_callback().filter(reminder_due_at__lte=now),
+        "opened_at",
+        "priority",
+        "reminders_sent",
+        "reminder_due_at",
+        "callback_due_at",
+        "assignee_id",
+    )
+    if not rows:
+        return []
+    sla = SlaSettings.current()
+    tickets, events = [], []
+    for row in rows:
+        times = reminder_times(submitted_at=row["opened_at"], priority=row["priority"], sla=sla)
+        passed = max(row["reminders_sent"] + 1, sum(1 for at in times if at <= now))
+        upcoming = times[passed:]
+        tickets.append(
+            Ticket(
+                pk=row["id"],
+                reminders_sent=passed,
+                reminder_due_at=upcoming[0] if upcoming else None,
+                updated_at=now,
+            )
+        )
+        events.append(
+            TicketEvent(
+                ticket_id=row["id"],
+                kind=EventKind.REMINDED,
+                created_at=now,
+                payload={
+                    "number": passed,
+                    "due_at": row["callback_due_at"].isoformat(),
+                    "assignee": row["assignee_id"],
+                },
+            )
+        )
+    Ticket.objects.bulk_update(tickets, ["reminders_sent", "reminder_due_at", "updated_at"])
+    return TicketEvent.objects.bulk_create(events)
+
+
+@transaction.atomic
+def ticket_priority_change(*, ticket, actor, priority, expected_version=None, now=None):
+    """Set the priority; while the callback is owed, its deadline moves with it.
+
+    The new deadline is counted from the submission, as if the ticket had had
+    this priority from the start, so raising it late can make it due at once
+    (the sweep then breaches it within the minute). Reminders already sent are
+    not repeated.
+    """
+    if priority not in Priority.values:
+        raise ValueError(f"unknown priority {priority!r}")
+    changes = {"priority": priority}
+    if ticket.callback_due_at is not None:
+        changes |= callback_columns(
+            submitted_at=ticket.opened_at,
+            priority=priority,
+            reminders_sent=ticket.reminders_sent,
+            now=now,
+        )
+    return transition(
+        ticket=ticket,
+        actor=actor,
+        expected_version=expected_version,
+        changes=changes,
+        kind=EventKind.PRIORITY,
+        payload={"from": ticket.priority, "to": priority},
+        at=now,
+    )
