@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AmendsAdminConfig",  # django.contrib.admin, open to managers
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,25 +1,61 @@
 from django import forms
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from recovery.models import (
     ApprovalLimit,
     CallbackAttempt,
     Compensation,
+    Holiday,
+    OpeningHours,
     SlaSettings,
     Ticket,
     TicketEvent,
 )
 
 
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 1
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 1
+
+
 @admin.register(SlaSettings)
 class SlaSettingsAdmin(admin.ModelAdmin):
+    """Managers set the callback promise here, opening hours and holidays included.
+
+    The checks live in the models' ``clean()`` (a real time zone, the second
+    reminder after the first, closing after opening), which the admin's forms
+    run, so their errors show beside the field at fault.
+    """
+
     list_display = ("__str__", "high_hours", "standard_hours", "follow_up_days")
+    fieldsets = (
+        (_("Callback windows"), {"fields": ("high_hours", "standard_hours")}),
+        (_("Reminders"), {"fields": ("first_reminder_percent", "second_reminder_percent")}),
+        (_("Opening hours"), {"fields": ("business_hours", "time_zone")}),
+        (_("Follow-up"), {"fields": ("follow_up_days",)}),
+    )
+    inlines = (OpeningHoursInline, HolidayInline)
 
     def has_add_permission(self, request):
         return not SlaSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # There is one row: a list of one is a click nobody needs.
+        sla = SlaSettings.objects.filter(pk=1).first()
+        if sla is None:
+            return super().changelist_view(request, extra_context)
+        return redirect(reverse("admin:recovery_slasettings_change", args=[sla.pk]))
 
 
 class ApprovalLimitForm(forms.ModelForm):

@@ -35,13 +35,21 @@ def callback_due_at(*, submitted_at, priority, sla=None):
 
 
 def reminder_times(*, submitted_at, priority, sla=None):
-    """When the agents are reminded of the callback: at each configured share of the window."""
+    """When the agents are reminded of the callback: at each configured share of the window.
+
+    Counted in opening hours, a share can run out just as the team closes; that
+    reminder waits for the next opening, when somebody is there to act on it.
+    """
     sla = sla or SlaSettings.current()
     hours = sla.hours_for(priority)
-    return [
+    times = [
         window_end(start=submitted_at, hours=hours * fraction, sla=sla)
         for fraction in sla.reminder_fractions()
     ]
+    if sla.business_hours:
+        calendar = business_hours.Calendar.from_sla(sla)
+        times = [business_hours.next_opening(at, calendar=calendar) for at in times]
+    return times
 
 
 def callback_columns(*, submitted_at, priority, reminders_sent=0, now=None, sla=None):
