@@ -51,7 +51,7 @@ FROM generate_series(1, %(total)s) AS i,
 
 INSERT INTO recovery_ticket (complaint_id, status, priority, callback_due_at, callback_promised_at,
        due_at, follow_up_due_at, acknowledged_at, resolved_at, opened_at, updated_at, version,
-       assignee_id)
+       reminder_due_at, reminders_sent, assignee_id)
 SELECT c.id, s.status, p.priority,
        CASE WHEN s.status = 'new' THEN c.submitted_at + p.window END,
        c.submitted_at + p.window,
@@ -61,6 +61,7 @@ SELECT c.id, s.status, p.priority,
        CASE WHEN s.status <> 'new' THEN c.submitted_at + interval '6 hours' END,
        CASE WHEN s.status = 'resolved' THEN c.submitted_at + interval '9 days' END,
        c.submitted_at, c.submitted_at, 1,
+       CASE WHEN s.status = 'new' THEN c.submitted_at + p.window / 2 END, 0,
        CASE WHEN s.status = 'new' AND c.id %% 4 = 0 THEN NULL
             ELSE (SELECT array_agg(id ORDER BY id) FROM auth_user WHERE username LIKE 'bench-agent-%%')[1 + c.id %% %(agents)s] END
 FROM complaints_complaint c,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from notifications.models import NotificationKind
 
@@ -38,6 +38,10 @@ def _message(notification, subject, text, html):
 
 def tracking_url(complaint):
     return settings.SITE_URL + reverse("complaints:track", args=[complaint.tracking_token])
+
+
+def _ticket_url(complaint):
+    return settings.SITE_URL + reverse("agent:ticket", args=[complaint.reference])
 
 
 def complaint_received(notification):
@@ -75,15 +79,36 @@ def breach_alert(notification):
         "complaint": complaint,
         "reference": complaint.reference,
         "customer": complaint.customer,
-        "ticket_url": settings.SITE_URL + reverse("agent:ticket", args=[complaint.reference]),
+        "ticket_url": _ticket_url(complaint),
     }
     return _render(NotificationKind.BREACH_ALERT, context, notification.language)
+
+
+def callback_reminder(notification):
+    """To the assignee, or every agent while nobody has it: the callback falls due soon."""
+    from recovery.templatetags.queue_rows import due_phrase
+
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    due_at = ticket.callback_due_at or ticket.callback_promised_at
+    with translation.override(notification.language):
+        due_in = due_phrase(due_at, timezone.now())
+    context = {
+        "customer": complaint.customer,
+        "reference": complaint.reference,
+        "due_at": due_at,
+        "due_in": due_in,
+        "assignee": ticket.assignee,
+        "ticket_url": _ticket_url(complaint),
+    }
+    return _render(NotificationKind.CALLBACK_REMINDER, context, notification.language)
 
 
 BUILDERS = {
     NotificationKind.COMPLAINT_RECEIVED: complaint_received,
     NotificationKind.DEADLINE_MISSED: deadline_missed,
     NotificationKind.BREACH_ALERT: breach_alert,
+    NotificationKind.CALLBACK_REMINDER: callback_reminder,
 }
 
 

@@ -1,7 +1,10 @@
 """Writes for the outbox: queueing an email, and sending one exactly once."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +17,12 @@ from recovery.choices import EventKind
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# How many sends one fan-out task publishes.
+SEND_CHUNK = 100
+# A pending row queued longer ago than this lost its message; each sweep
+# requeues at most so many, oldest first.
+REQUEUE_AFTER = timedelta(minutes=5)
+REQUEUE_LIMIT = 5000
 
 
 def notification_queue(*, ticket, event, kind, recipient, language):
@@ -78,8 +87,10 @@ def notification_send(*, notification_id):
             if notification.attempts >= MAX_ATTEMPTS
             else NotificationStatus.PENDING
         )
+        # queued_at: the task's own retry comes within REQUEUE_AFTER; the sweep
+        # requeues the row only if that retry is lost.
         Notification.objects.filter(pk=notification_id).update(
-            status=status, last_error=repr(exc)[:2000]
+            status=status, last_error=repr(exc)[:2000], queued_at=timezone.now()
         )
         logger.warning("Sending notification %s failed: %r", notification_id, exc)
         if status == NotificationStatus.PENDING:
@@ -96,40 +107,133 @@ def notification_send(*, notification_id):
     return NotificationStatus.SENT
 
 
-def notification_queue_breach(*, ticket, event):
-    """The outbox rows a missed callback owes: an apology to the customer, an alert to each manager."""
-    from django.conf import settings
+def notifications_queue_many(rows):
+    """Write many outbox rows at once; their sends are published after commit, in chunks.
+
+    For the sweep's batches: one insert, and one task per chunk that fans the
+    sends out on the email queue, instead of a broker round trip per email.
+    The rows must be new (their events were written in this transaction), so
+    the uniqueness rule cannot fire.
+    """
+    from notifications.tasks import send_notifications
+
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    for start in range(0, len(ids), SEND_CHUNK):
+        enqueue_on_commit(send_notifications, ids[start : start + SEND_CHUNK])
+    return created
+
+
+def _staff_emails(group):
     from django.contrib.auth import get_user_model
 
-    from config.roles import MANAGERS
-
-    complaint = ticket.complaint
-    rows = []
-    if complaint.customer.email:
-        rows.append(
-            notification_queue(
-                ticket=ticket,
-                event=event,
-                kind=NotificationKind.DEADLINE_MISSED,
-                recipient=complaint.customer.email,
-                language=complaint.language,
-            )
-        )
-    managers = (
+    return list(
         get_user_model()
-        .objects.filter(is_active=True, groups__name=MANAGERS)
+        .objects.filter(is_active=True, groups__name=group)
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()
     )
-    for email in managers:
-        rows.append(
-            notification_queue(
-                ticket=ticket,
+
+
+def notifications_queue_breaches(events):
+    """The emails missed callbacks owe: an apology to each customer, an alert to each manager."""
+    from config.roles import MANAGERS
+    from recovery.models import Ticket
+
+    if not events:
+        return []
+    customers = dict(
+        Ticket.objects.filter(pk__in=[event.ticket_id for event in events])
+        .exclude(complaint__customer__email="")
+        .values_list("pk", "complaint__customer__email")
+    )
+    languages = dict(
+        Ticket.objects.filter(pk__in=customers).values_list("pk", "complaint__language")
+    )
+    managers = _staff_emails(MANAGERS)
+    rows = []
+    for event in events:
+        if event.ticket_id in customers:
+            rows.append(
+                Notification(
+                    ticket_id=event.ticket_id,
+                    event=event,
+                    kind=NotificationKind.DEADLINE_MISSED,
+                    recipient=customers[event.ticket_id],
+                    language=languages[event.ticket_id],
+                )
+            )
+        rows.extend(
+            Notification(
+                ticket_id=event.ticket_id,
                 event=event,
                 kind=NotificationKind.BREACH_ALERT,
                 recipient=email,
                 language=settings.LANGUAGE_CODE,
             )
+            for email in managers
         )
-    return rows
+    return notifications_queue_many(rows)
+
+
+def notifications_queue_reminders(events, *, now):
+    """A reminder to each ticket's assignee, or to every agent while nobody has it."""
+    from config.roles import AGENTS
+
+    if not events:
+        return []
+    assignees = dict(
+        get_user_model()
+        .objects.filter(pk__in={event.payload["assignee"] for event in events}, is_active=True)
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    agents = None
+    rows = []
+    for event in events:
+        assignee = event.payload["assignee"]
+        if assignee is not None:
+            recipients = [assignees[assignee]] if assignee in assignees else []
+        else:
+            agents = _staff_emails(AGENTS) if agents is None else agents
+            recipients = agents
+        rows.extend(
+            Notification(
+                ticket_id=event.ticket_id,
+                event=event,
+                kind=NotificationKind.CALLBACK_REMINDER,
+                recipient=email,
+                language=settings.LANGUAGE_CODE,
+            )
+            for email in recipients
+        )
+    return notifications_queue_many(rows)
+
+
+def notifications_requeue_stale(*, now):
+    """Publish again the sends of rows still pending long after they were queued.
+
+    A row stays pending when the broker was down as it was written, or its
+    message was lost with a worker. The claim makes a duplicate publish
+    harmless; ``queued_at`` keeps a long email backlog from being published
+    again every minute. Rows the send task gave back for a retry are pending
+    too, and their retry may be lost with the worker: they are requeued alike.
+    """
+    from notifications.tasks import send_notifications
+
+    stale = list(
+        Notification.objects.filter(
+            status=NotificationStatus.PENDING, queued_at__lte=now - REQUEUE_AFTER
+        )
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[:REQUEUE_LIMIT]
+    )
+    if not stale:
+        return 0
+    Notification.objects.filter(pk__in=stale, status=NotificationStatus.PENDING).update(
+        queued_at=now
+    )
+    for start in range(0, len(stale), SEND_CHUNK):
+        enqueue_on_commit(send_notifications, stale[start : start + SEND_CHUNK])
+    return len(stale)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from config.celery import publish
 from notifications.services import notification_send
 
 
@@ -9,7 +10,8 @@ from notifications.services import notification_send
     name="notifications.send",
     autoretry_for=(Exception,),
     retry_backoff=10,
-    retry_backoff_max=600,
+    # Under the sweep's requeue delay, and no ETA is ever longer than 5 minutes.
+    retry_backoff_max=240,
     retry_jitter=True,
     max_retries=5,
 )
@@ -17,3 +19,10 @@ def send_notification(notification_id):
     """Send one outbox email; a row already sent or gone is left alone."""
     status = notification_send(notification_id=notification_id)
     return str(status) if status else None
+
+
+@shared_task(name="notifications.send_many")
+def send_notifications(notification_ids):
+    """Fan a batch of outbox rows out to one send task each, so each retries on its own."""
+    for notification_id in notification_ids:
+        publish(send_notification, notification_id)

@@ -1,16 +1,17 @@
 """The deadline sweep: the database is the clock, Celery is the hand.
 
-Every callback deadline lives in ``Ticket.callback_due_at`` (indexed over open
-tickets by ``ticket_open_due_idx``). A beat task runs ``deadlines_sweep`` every
-minute: it asks the index for what is already due and breaches it, whatever
-was missed while the broker or the worker was down, then schedules a short ETA
-task for each deadline falling before its next run, so a breach is recorded
-within seconds. Deadlines are never kept only in a broker message: with Redis,
-an ETA hours away is redelivered every visibility timeout, and ETA tasks held
-in a worker's memory have been lost on restarts.
+Every callback deadline lives in ``Ticket.callback_due_at`` and every reminder
+in ``Ticket.reminder_due_at``, each indexed over open tickets. A beat task
+runs ``deadlines_sweep`` every minute: it asks the indexes for what is already
+due and acts on it, whatever was missed while the broker or the worker was
+down, then schedules a short ETA task for each deadline falling before its
+next run, so a breach is recorded within seconds. Deadlines are never kept
+only in a broker message: with Redis, an ETA hours away is redelivered every
+visibility timeout, and ETA tasks held in a worker's memory have been lost on
+restarts.
 
-Both paths call ``ticket_breach``, which is idempotent: any number of calls,
-concurrent or not, give one breach and one event.
+Both paths call ``breach_due``, which is idempotent: any number of calls,
+concurrent or not, give one breach, one event and one set of emails.
 """
 
 import logging
@@ -19,10 +20,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.services import notification_queue_breach
-from recovery.choices import EventKind, Priority, Status
-from recovery.models import Ticket
-from recovery.workflow import transition
+from notifications.services import (
+    notifications_queue_breaches,
+    notifications_queue_reminders,
+    notifications_requeue_stale,
+)
+from recovery.workflow import tickets_breach, tickets_remind
+from recovery.workflow.clock import awaiting_callback
 
 logger = logging.getLogger(__name__)
 
@@ -30,61 +34,60 @@ logger = logging.getLogger(__name__)
 # run, with a margin for a late beat. No ETA is ever longer than this.
 SWEEP_INTERVAL = timedelta(seconds=60)
 LOOKAHEAD = timedelta(seconds=90)
+# A sweep finding more than this (an outage's backlog) works in batches, each
+# its own transaction, so one run never holds thousands of row locks at once.
+BATCH = 500
 
 
-def awaiting_callback():
-    """Open tickets nobody has called back yet and not already breached: what the sweep watches."""
-    return Ticket.objects.filter(status=Status.NEW, breached_at__isnull=True)
+def breach_due(*, now=None, ids=None):
+    """Breach the tickets due by ``now`` (or those of ``ids`` that are), with their emails.
 
-
-def ticket_breach(*, ticket_id, now=None):
-    """Record that ``ticket_id`` missed its callback promise, once; True if this call did it.
-
-    Writes the breach event and, with it, the outbox rows: an apology to the
-    customer and an alert to the managers.
-
-    The row is locked and re-read: a ticket acknowledged, closed or already
-    breached meanwhile is left alone. The breach raises the priority to high
-    (a manager is now on it) but keeps the deadline: the call is still owed,
-    and the queue keeps it at the top as overdue.
+    The breach and the emails it owes (an apology to the customer, an alert
+    to the managers) commit together. Returns how many this call breached.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        ticket = (
-            awaiting_callback()
-            .select_for_update()
-            .filter(pk=ticket_id, callback_due_at__lte=now)
-            .first()
+        events = tickets_breach(now=now, ids=ids)
+        notifications_queue_breaches(events)
+    if events:
+        # One line per batch: an outage's backlog would otherwise flood the log.
+        logger.info(
+            "%d ticket(s) breached their callback promise (up to %.1f s late): %s",
+            len(events),
+            max(event.payload["late_seconds"] for event in events),
+            ", ".join(str(event.ticket_id) for event in events[:20]),
         )
-        if ticket is None:
-            return False
-        lateness = (now - ticket.callback_due_at).total_seconds()
-        event = transition(
-            ticket=ticket,
-            actor=None,
-            changes={"breached_at": now, "priority": Priority.HIGH},
-            kind=EventKind.BREACHED,
-            payload={
-                "due_at": ticket.callback_due_at.isoformat(),
-                "late_seconds": round(lateness, 3),
-                "priority_was": ticket.priority,
-            },
-            at=now,
-        )
-        # In the same transaction: the breach and the emails it owes stand or fall together.
-        notification_queue_breach(ticket=ticket, event=event)
-    logger.info("Ticket %s breached its callback promise (%.1f s late).", ticket_id, lateness)
-    return True
+    return len(events)
 
 
-def due_ticket_ids(*, now):
+def ticket_breach(*, ticket_id, now=None):
+    """Breach one ticket if its deadline has passed; True if this call did it."""
+    return breach_due(now=now, ids=[ticket_id]) == 1
+
+
+def remind_due(*, now=None):
+    """Send the reminders due by ``now``, a batch at a time; returns how many tickets."""
+    now = now or timezone.now()
+    reminded = 0
+    while True:
+        with transaction.atomic():
+            events = tickets_remind(now=now, limit=BATCH)
+            notifications_queue_reminders(events, now=now)
+        reminded += len(events)
+        if len(events) < BATCH:
+            return reminded
+
+
+def due_ticket_ids(*, now, limit=None, exclude=()):
     """Open, unacknowledged, not yet breached tickets whose callback is due: an index range."""
-    return list(
+    ids = (
         awaiting_callback()
         .filter(callback_due_at__lte=now)
+        .exclude(pk__in=exclude)
         .order_by("callback_due_at", "id")
         .values_list("id", flat=True)
     )
+    return list(ids[:limit] if limit else ids)
 
 
 def upcoming_deadlines(*, now, until):
@@ -97,20 +100,42 @@ def upcoming_deadlines(*, now, until):
     )
 
 
-def deadlines_sweep(*, now=None, schedule=None):
-    """Breach everything already due, and hand what falls due soon to ``schedule(id, due)``.
+def _breach_backlog(now, counts):
+    """Breach everything due, a batch at a time; a batch that fails goes one by one.
 
-    Returns ``{"breached": n, "already_handled": n, "scheduled": n}``. Its cost
+    A ticket whose breach raises (a poisonous row) must not hold up all the
+    others: it is logged, skipped for the rest of this run, and retried by
+    the next sweep.
+    """
+    skip = set()
+    while ids := due_ticket_ids(now=now, limit=BATCH, exclude=skip):
+        try:
+            counts["breached"] += breach_due(now=now, ids=ids)
+            continue
+        except Exception:
+            logger.exception("Breaching a batch of %d tickets failed; trying one by one.", len(ids))
+        for ticket_id in ids:
+            try:
+                counts["breached"] += breach_due(now=now, ids=[ticket_id])
+            except Exception:
+                skip.add(ticket_id)
+                logger.exception("Breaching ticket %s failed; the next sweep retries.", ticket_id)
+    counts["failed"] = len(skip)
+
+
+def deadlines_sweep(*, now=None, schedule=None):
+    """Act on everything due, and hand what falls due soon to ``schedule(id, due)``.
+
+    Breaches what is due, sends the reminders due, and publishes again the
+    emails a down broker left pending. Returns the counts of each. Its cost
     grows with what is due, not with the number of tickets; there is no cap on
     how many a run handles.
     """
     now = now or timezone.now()
-    counts = {"breached": 0, "already_handled": 0, "scheduled": 0}
-    for ticket_id in due_ticket_ids(now=now):
-        if ticket_breach(ticket_id=ticket_id, now=now):
-            counts["breached"] += 1
-        else:
-            counts["already_handled"] += 1
+    counts = {"breached": 0, "failed": 0, "reminded": 0, "scheduled": 0, "requeued": 0}
+    _breach_backlog(now, counts)
+    counts["reminded"] = remind_due(now=now)
+    counts["requeued"] = notifications_requeue_stale(now=now)
     if schedule is not None:
         for ticket_id, due in upcoming_deadlines(now=now, until=now + LOOKAHEAD):
             schedule(ticket_id, due)

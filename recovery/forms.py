@@ -16,7 +16,7 @@ from the ticket it shows.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from recovery.choices import CallbackOutcome, CompensationKind
+from recovery.choices import CallbackOutcome, CompensationKind, Priority
 
 
 def _textarea(rows=3, **attrs):
@@ -150,6 +150,10 @@ class ResolveForm(StepForm):
         help_text=_("Internal, optional."),
         widget=_textarea(2),
     )
+
+
+class PriorityForm(StepForm):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
 
 
 class AssignForm(StepForm):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import CharField, F, Q
+from django.db.models import CharField, Count, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -25,7 +25,8 @@ from recovery.models import Ticket
 CharField.register_lookup(Lower)
 
 logger = logging.getLogger(__name__)
-SCOPES = ("all", "mine", "unassigned")
+# "escalated": breached while nobody had it, until somebody takes it.
+SCOPES = ("all", "mine", "unassigned", "escalated")
 COUNTS_KEY = "amends:queue:counts"
 PER_PAGE = 25
 
@@ -100,6 +101,8 @@ def filters_q(filters, *, user, now):
         condition &= Q(assignee=user)
     elif filters.scope == "unassigned":
         condition &= Q(assignee__isnull=True)
+    elif filters.scope == "escalated":
+        condition &= Q(escalated_at__isnull=False, assignee__isnull=True)
     if filters.status:
         condition &= Q(status=filters.status)
     if filters.priority:
@@ -138,6 +141,7 @@ def shared_counts(*, now):
         "all": open_tickets.count(),
         "unassigned": open_tickets.filter(assignee__isnull=True).count(),
         "breached": overdue + marked,
+        "escalated": open_tickets.filter(escalated_at__isnull=False, assignee__isnull=True).count(),
     }
     try:
         if ttl:
@@ -148,9 +152,18 @@ def shared_counts(*, now):
 
 
 def queue_counts(*, user, now):
-    """Counters for the tabs: the shared ones, and this agent's own (always live)."""
-    mine = Ticket.objects.filter(status__in=OPEN_STATUSES, assignee=user).count()
-    return {**shared_counts(now=now), "mine": mine}
+    """Counters for the tabs: the shared ones, and this agent's own (always live).
+
+    ``reminded`` is the badge on "Mine": this agent's tickets whose callback
+    is still owed after a reminder went out.
+    """
+    mine = Ticket.objects.filter(status__in=OPEN_STATUSES, assignee=user).aggregate(
+        mine=Count("id"),
+        reminded=Count(
+            "id", filter=Q(status=Status.NEW, breached_at__isnull=True, reminders_sent__gt=0)
+        ),
+    )
+    return {**shared_counts(now=now), **mine}
 
 
 def due_state(ticket, now):

@@ -28,6 +28,7 @@ from recovery.workflow import (
     transition,
 )
 from recovery.workflow import ticket_customer_message as ticket_customer_message
+from recovery.workflow import ticket_priority_change as ticket_priority_change
 from recovery.workflow import ticket_reopen as ticket_reopen
 
 

@@ -32,6 +32,7 @@ _ticket_steps = [
     ("reopen/", steps.ticket_reopen, "ticket_reopen"),
     ("claim/", steps.ticket_claim, "ticket_claim"),
     ("assign/", steps.ticket_assign, "ticket_assign"),
+    ("priority/", steps.ticket_priority, "ticket_priority"),
     ("unassign/", steps.ticket_unassign, "ticket_unassign"),
     ("note/", steps.ticket_note, "ticket_note"),
     ("message/", steps.ticket_message, "ticket_message"),

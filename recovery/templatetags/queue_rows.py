@@ -40,6 +40,7 @@ def queue_rows(tickets, now):
         "called": _("Called back"),
         "breached": _("Breached"),
         "overdue": _("Overdue"),
+        "reminded": _("Reminded"),
     }
     # The ticket URL differs only by reference: reverse once, fill in per row.
     url_pattern = reverse("agent:ticket", args=["REFERENCE"])
@@ -80,16 +81,24 @@ def _due_cell(ticket, now, words):
             phrase = f"{phrase} · {words['follow_up']}"
         return format_html(
             '<span class="due{}"><time datetime="{}" data-countdown data-overdue="{}">{}</time>'
-            '<span class="due__rel">{}</span></span>',
+            '<span class="due__rel">{}</span>{}</span>',
             state,
             local.isoformat(),
             words["overdue"],
             dateformat.format(local, "D j N, H:i"),
             phrase,
+            _reminder_badge(ticket, words),
         )
     if ticket.breached_at:
         return format_html('<span class="due due--overdue">{}</span>', words["breached"])
     return format_html('<span class="muted">{}</span>', words["called"])
+
+
+def _reminder_badge(ticket, words):
+    """The in-app reminder: the callback is still owed and the sweep has reminded the agents."""
+    if not ticket.reminders_sent or not ticket.callback_due_at or ticket.breached_at:
+        return ""
+    return format_html(' <span class="badge badge--reminder">{}</span>', words["reminded"])
 
 
 def _assignee_cell(ticket, words):

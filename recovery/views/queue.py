@@ -31,7 +31,12 @@ def queue(request):
         "filters": filters,
         "now": now,
         "query_string": params.urlencode(),
-        "scopes": [("all", _("All")), ("mine", _("Mine")), ("unassigned", _("Unassigned"))],
+        "scopes": [
+            ("all", _("All")),
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+            ("escalated", _("Escalation list")),
+        ],
         "statuses": [s for s in Status if s in OPEN_STATUSES],
         "priorities": Priority.choices,
         "channels": Channel.choices,

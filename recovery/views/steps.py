@@ -248,3 +248,27 @@ def ticket_message(request, reference):
         prefix="message",
         success=_("Message added: the customer sees it on their tracking page."),
     )
+
+
+@agent_required
+@require_POST
+def ticket_priority(request, reference):
+    """Raise or lower the priority; a callback still owed gets the new window's deadline."""
+
+    def perform(ticket, data):
+        event = services.ticket_priority_change(
+            ticket=ticket,
+            actor=request.user,
+            priority=data["priority"],
+            expected_version=data["version"],
+        )
+        return None if event else _("The priority was already that.")
+
+    return run_step(
+        request,
+        reference,
+        form_class=forms.PriorityForm,
+        prefix="priority",
+        perform=perform,
+        success=_("Priority changed."),
+    )

@@ -92,6 +92,7 @@ def ticket_page_context(*, ticket, user, bound):
             "claim": form(forms.StepForm, "claim"),
             "unassign": form(forms.StepForm, "unassign"),
             "assign": form(forms.AssignForm, "assign", agents=assignable_agents()),
+            "priority": form(forms.PriorityForm, "priority", {"priority": ticket.priority}),
             "note": form(forms.InternalNoteForm, "note"),
             "message": form(forms.CustomerMessageForm, "message"),
         },

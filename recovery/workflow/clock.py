@@ -9,11 +9,14 @@ of concurrent calls (two beats, the sweep racing an ETA task) write each
 breach and each reminder once.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recovery.choices import EventKind, Priority, Status
-from recovery.errors import StaleTicket
+from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import SlaSettings, Ticket, TicketEvent
 from recovery.sla import callback_columns, reminder_times
 from recovery.workflow.moves import transition
@@ -24,12 +27,11 @@ def awaiting_callback():
     return Ticket.objects.filter(status=Status.NEW, breached_at__isnull=True)
 
 
-def _locked(queryset, *fields):
+def _locked(queryset, *fields, limit=None):
     # Ordered by id so concurrent callers take their locks in the same order
     # (no deadlock); "of self" leaves joined rows unlocked.
-    return list(
-        queryset.select_for_update(of=("self",)).order_by("id").values("id", "version", *fields)
-    )
+    rows = queryset.select_for_update(of=("self",)).order_by("id").values("id", "version", *fields)
+    return list(rows[:limit] if limit else rows)
 
 
 @transaction.atomic
@@ -53,6 +55,8 @@ def tickets_breach(*, now, ids=None):
     ).update(
         breached_at=now,
         priority=Priority.HIGH,
+        # Past the deadline a reminder is moot: the breach alert replaces it.
+        reminder_due_at=None,
         escalated_at=Case(When(assignee__isnull=True, then=Value(now)), default=F("escalated_at")),
         version=F("version") + 1,
         updated_at=now,
@@ -77,8 +81,8 @@ def tickets_breach(*, now, ids=None):
 
 
 @transaction.atomic
-def tickets_remind(*, now):
-    """Move every reminder due by ``now`` along and return their events.
+def tickets_remind(*, now, limit=500):
+    """Move up to ``limit`` reminders due by ``now`` along and return their events.
 
     Each ticket's next reminder time moves to the following one, or to none. A
     sweep that comes late (a worker down) sends only the latest reminder due,
@@ -93,6 +97,7 @@ def tickets_remind(*, now):
         "reminder_due_at",
         "callback_due_at",
         "assignee_id",
+        limit=limit,
     )
     if not rows:
         return []
@@ -122,7 +127,11 @@ def tickets_remind(*, now):
                 },
             )
         )
-    Ticket.objects.bulk_update(tickets, ["reminders_sent", "reminder_due_at", "updated_at"])
+    # Each row has its own next time: bulk_update writes them as a CASE,
+    # whose cost grows with the square of its size, hence small statements.
+    Ticket.objects.bulk_update(
+        tickets, ["reminders_sent", "reminder_due_at", "updated_at"], batch_size=100
+    )
     return TicketEvent.objects.bulk_create(events)
 
 
@@ -133,10 +142,15 @@ def ticket_priority_change(*, ticket, actor, priority, expected_version=None, no
     The new deadline is counted from the submission, as if the ticket had had
     this priority from the start, so raising it late can make it due at once
     (the sweep then breaches it within the minute). Reminders already sent are
-    not repeated.
+    not repeated. Returns the event, or None when the priority was already that.
     """
     if priority not in Priority.values:
-        raise ValueError(f"unknown priority {priority!r}")
+        raise ValidationError({"priority": _("Choose a priority.")})
+    if not ticket.is_open:
+        raise IllegalTransition(_("Only an open ticket's priority can change."))
+    if priority == ticket.priority:
+        return None
+    now = now or timezone.now()
     changes = {"priority": priority}
     if ticket.callback_due_at is not None:
         changes |= callback_columns(

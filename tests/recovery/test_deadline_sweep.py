@@ -68,7 +68,8 @@ def test_a_ticket_acknowledged_in_time_is_never_breached(ticket):
         ticket=ticket, actor=AgentFactory(), method="message", message="We are on it."
     )
     with time_machine.travel(promised + timedelta(days=3), tick=False):
-        assert deadlines_sweep() == {"breached": 0, "already_handled": 0, "scheduled": 0}
+        counts = deadlines_sweep()
+    assert (counts["breached"], counts["reminded"], counts["scheduled"]) == (0, 0, 0)
     assert breaches(ticket) == 0
 
 
@@ -107,8 +108,8 @@ def test_enforce_deadlines_command_says_what_it_did(ticket, capsys):
         call_command("enforce_deadlines")
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "1 ticket(s) breached, 0 already handled.",
-        "0 ticket(s) breached, 0 already handled.",
+        "1 ticket(s) breached, 0 reminded, 0 unsent email(s) requeued.",
+        "0 ticket(s) breached, 0 reminded, 0 unsent email(s) requeued.",
     ]
 
 

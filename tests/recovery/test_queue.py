@@ -201,11 +201,11 @@ def test_queue_page_runs_the_same_queries_whatever_the_data(
         ticket = ticketed_complaint(category=CategoryFactory()).ticket
         if i < 3:
             ticket_assign(ticket=ticket, assignee=agents[i], actor=agents[i])
-    # session, user, the user's groups, the page of tickets, "mine", the
-    # categories and the agents for the menus; plus four shared counts when
-    # the counters are not in the cache.
+    # session, user, the user's groups, the page of tickets, "mine" (with its
+    # reminder badge), the categories and the agents for the menus; plus five
+    # shared counts when the counters are not in the cache.
     cache.clear()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         agent_client.get(URL)
     with django_assert_num_queries(7):
         agent_client.get(URL)
@@ -234,7 +234,14 @@ def test_counters_are_counted_live_when_the_cache_is_unreachable(agent, settings
         }
     }
     ticketed_complaint()
-    assert queue(agent).counts == {"all": 1, "unassigned": 1, "breached": 0, "mine": 0}
+    assert queue(agent).counts == {
+        "all": 1,
+        "unassigned": 1,
+        "breached": 0,
+        "escalated": 0,
+        "mine": 0,
+        "reminded": 0,
+    }
 
 
 def test_claiming_a_ticket_from_the_queue_assigns_it_to_me(agent_client, agent):

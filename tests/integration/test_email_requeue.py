@@ -1,0 +1,60 @@
+"""The sweep publishes again the emails a down broker left pending, and a real worker sends them."""
+
+from datetime import timedelta
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.utils import timezone
+
+from config.celery import app
+from notifications.models import Notification, NotificationStatus
+from notifications.services import (
+    REQUEUE_AFTER,
+    notification_queue_complaint_received,
+    notifications_requeue_stale,
+)
+from recovery.deadlines import deadlines_sweep
+from tests.factories import ticketed_complaint
+from tests.integration.test_worker_enforces_deadlines import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def email_worker():
+    queue = redis.Redis.from_url(app.conf.broker_url)
+    queue.delete("email")
+    with start_worker(
+        app, perform_ping_check=False, queues=["email"], pool="solo", shutdown_timeout=10
+    ):
+        yield
+    queue.delete("email")
+
+
+@pytest.fixture
+def lost():
+    """A "complaint received" email whose send message never reached a worker."""
+    notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
+    redis.Redis.from_url(app.conf.broker_url).delete("email")  # the message is lost
+    row = Notification.objects.get(kind="complaint_received")
+    Notification.objects.filter(pk=row.pk).update(
+        queued_at=timezone.now() - REQUEUE_AFTER - timedelta(seconds=1)
+    )
+    return row
+
+
+def test_a_row_left_pending_is_published_again_by_the_sweep_and_sent_once(lost, email_worker):
+    assert deadlines_sweep()["requeued"] == 1
+    assert deadlines_sweep()["requeued"] == 0  # not again before the delay
+    assert wait_for(lambda: Notification.objects.get(pk=lost.pk).status == NotificationStatus.SENT)
+    assert len(mail.outbox) == 1
+
+
+def test_a_fresh_pending_row_or_a_sent_one_is_left_alone():
+    notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
+    row = Notification.objects.get(kind="complaint_received")
+    assert notifications_requeue_stale(now=timezone.now()) == 0
+    Notification.objects.filter(pk=row.pk).update(status=NotificationStatus.SENT)
+    assert notifications_requeue_stale(now=timezone.now() + timedelta(hours=1)) == 0
