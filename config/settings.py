@@ -208,6 +208,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Amends -----------------------------------------------------------------
 AMENDS = {
+    # Replies to progress emails go to <local>+<token>@<domain>; the provider's
+    # inbound route for that domain posts them to /anymail/<esp>/inbound/.
+    "REPLY_TO": env.str("AMENDS_REPLY_TO", default="replies@amends.localhost"),
     # Spam and abuse limits for the public form: attempts per window.
     "RATE_LIMIT_PER_IP": env.int("AMENDS_RATE_LIMIT_PER_IP", default=5),
     "RATE_LIMIT_PER_IP_WINDOW": env.int("AMENDS_RATE_LIMIT_PER_IP_WINDOW", default=3600),

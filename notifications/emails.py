@@ -25,12 +25,23 @@ def _render(kind, context, language):
     return subject, text, html
 
 
+def reply_address(notification):
+    """The Reply-To of one email: its own token, so a reply finds its ticket.
+
+    The sender's address proves nothing (anyone can write From: anything); the
+    token is in no email but this one.
+    """
+    local, _at, domain = settings.AMENDS["REPLY_TO"].partition("@")
+    return f"{local}+{notification.reply_token}@{domain}"
+
+
 def _message(notification, subject, text, html):
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
+        reply_to=[reply_address(notification)],
     )
     message.attach_alternative(html, "text/html")
     return message

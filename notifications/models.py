@@ -1,10 +1,13 @@
-"""The outbox: one row per email we owe somebody.
+"""The outbox: one row per email we owe somebody, and what became of it.
 
 A Notification is written in the same transaction as the event that causes it,
 so an email can never be promised and then forgotten. The task that sends it
-only moves the row along (pending → sending → sent, or failed); a row left
-pending because the broker was down is found again by the sweep.
+only moves the row along (pending → sending → sent, or failed); the
+provider's tracking webhook then says delivered, bounced or complained. A row
+left pending because the broker was down is found again by the sweep.
 """
+
+import secrets
 
 from django.db import models
 from django.utils import timezone
@@ -16,13 +19,40 @@ class NotificationKind(models.TextChoices):
     DEADLINE_MISSED = "deadline_missed", _("Apology for a missed callback")
     BREACH_ALERT = "breach_alert", _("Missed callback alert (managers)")
     CALLBACK_REMINDER = "callback_reminder", _("Callback reminder (agents)")
+    ACKNOWLEDGED = "acknowledged", _("We reached you")
+    APOLOGY = "apology", _("Apology")
+    COMPENSATION_OFFERED = "compensation_offered", _("Compensation offered")
+    COMPENSATION_FULFILLED = "compensation_fulfilled", _("Compensation given")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    RESOLVED = "resolved", _("Complaint resolved")
+    AGENT_MESSAGE = "agent_message", _("Message from an agent")
+    APPROVAL_NEEDED = "approval_needed", _("Compensation awaiting approval (managers)")
+    CUSTOMER_REPLIED = "customer_replied", _("Customer replied (assignee)")
+
+
+# Emails to staff: several firing at once for one person go out as one email.
+STAFF_KINDS = frozenset(
+    {
+        NotificationKind.BREACH_ALERT,
+        NotificationKind.CALLBACK_REMINDER,
+        NotificationKind.APPROVAL_NEEDED,
+        NotificationKind.CUSTOMER_REPLIED,
+    }
+)
 
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    BOUNCED = "bounced", _("Bounced")
+    COMPLAINED = "complained", _("Marked as spam")
     FAILED = "failed", _("Failed")
+
+
+def reply_token():
+    return secrets.token_urlsafe(16)
 
 
 class Notification(models.Model):
@@ -46,6 +76,14 @@ class Notification(models.Model):
     # still pending long after (the broker was down, the message was lost).
     queued_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed it: a row stuck in "sending" long after (the
+    # worker died mid-send) is put back by the sweep.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # The local part of this email's Reply-To address: a reply names its
+    # ticket without trusting the sender's address.
+    reply_token = models.CharField(max_length=32, unique=True, default=reply_token)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -62,8 +100,95 @@ class Notification(models.Model):
                 fields=["queued_at"],
                 name="notification_pending_idx",
                 condition=models.Q(status="pending"),
-            )
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                name="notification_sending_idx",
+                condition=models.Q(status="sending"),
+            ),
+            # The agents' "failed emails" list and the provider's webhook look-up.
+            models.Index(
+                fields=["status", "ticket"],
+                name="notification_trouble_idx",
+                condition=models.Q(status__in=["failed", "bounced", "complained"]),
+            ),
+            models.Index(fields=["provider_message_id"], name="notification_message_id_idx"),
         ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+
+class DeliveryEvent(models.Model):
+    """One tracking event the provider told us about (delivered, bounced, opened...).
+
+    Unique on the provider's event id: a webhook delivered twice is handled once.
+    """
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, null=True, related_name="delivery_events"
+    )
+    esp = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=32)
+    message_id = models.CharField(max_length=255, blank=True, default="")
+    recipient = models.CharField(max_length=254, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("delivery event")
+        verbose_name_plural = _("delivery events")
+        constraints = [
+            models.UniqueConstraint(fields=["esp", "event_id"], name="delivery_event_once")
+        ]
+
+    def __str__(self):
+        return f"{self.esp} {self.event_type} {self.message_id}"
+
+
+class InboundStatus(models.TextChoices):
+    ATTACHED = "attached", _("Added to its ticket")
+    REVIEW = "review", _("Waiting for staff review")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class InboundEmail(models.Model):
+    """An email a customer sent us, matched to its ticket or kept for staff review.
+
+    A reply is matched by its Reply-To token or the reference in its subject,
+    never by the sender's address alone; anything else waits for a person.
+    """
+
+    ticket = models.ForeignKey(
+        "recovery.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=InboundStatus.choices)
+    # Why it was not attached, for the reviewer.
+    reason = models.CharField(max_length=255, blank=True, default="")
+    esp = models.CharField(max_length=32)
+    # The provider's id, or the Message-ID header: a webhook retried is stored once.
+    message_id = models.CharField(max_length=255, unique=True)
+    from_email = models.CharField(max_length=254)
+    to = models.TextField(blank=True, default="")
+    subject = models.CharField(max_length=255, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    attachment_names = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="inbound_review_idx",
+                condition=models.Q(status="review"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_email}: {self.subject}"

@@ -22,6 +22,8 @@ SEND_CHUNK = 100
 # A pending row queued longer ago than this lost its message; each sweep
 # requeues at most so many, oldest first.
 REQUEUE_AFTER = timedelta(minutes=5)
+# Well past the task's hard time limit: a row still "sending" then lost its worker.
+STUCK_AFTER = timedelta(minutes=5)
 REQUEUE_LIMIT = 5000
 
 
@@ -60,7 +62,7 @@ def notification_claim(notification_id):
     """Move a pending row to sending; True only for the one caller that did it."""
     return (
         Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
-            status=NotificationStatus.SENDING, attempts=F("attempts") + 1
+            status=NotificationStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
         )
         == 1
     )
@@ -211,6 +213,23 @@ def notifications_queue_reminders(events, *, now):
     return notifications_queue_many(rows)
 
 
+def _release_stuck(now):
+    """Put back rows claimed by a worker that died mid-send; the attempt still counts.
+
+    The provider may have accepted the email before the worker died, so the
+    row says so: a second send is possible, and visible, never silent. Rows
+    out of attempts fail instead of looping.
+    """
+    stuck = Notification.objects.filter(
+        status=NotificationStatus.SENDING, claimed_at__lte=now - STUCK_AFTER
+    )
+    note = "The worker stopped while sending; it may have gone out once already."
+    stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=NotificationStatus.FAILED, last_error=note
+    )
+    stuck.update(status=NotificationStatus.PENDING, last_error=note, queued_at=now - REQUEUE_AFTER)
+
+
 def notifications_requeue_stale(*, now):
     """Publish again the sends of rows still pending long after they were queued.
 
@@ -222,6 +241,7 @@ def notifications_requeue_stale(*, now):
     """
     from notifications.tasks import send_notifications
 
+    _release_stuck(now)
     stale = list(
         Notification.objects.filter(
             status=NotificationStatus.PENDING, queued_at__lte=now - REQUEUE_AFTER

@@ -58,3 +58,32 @@ def test_a_fresh_pending_row_or_a_sent_one_is_left_alone():
     assert notifications_requeue_stale(now=timezone.now()) == 0
     Notification.objects.filter(pk=row.pk).update(status=NotificationStatus.SENT)
     assert notifications_requeue_stale(now=timezone.now() + timedelta(hours=1)) == 0
+
+
+def test_a_row_stuck_in_sending_after_its_worker_died_is_sent_again_visibly(email_worker):
+    notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
+    row = Notification.objects.get(kind="complaint_received")
+    # A worker claimed it and died before it could say how the send went.
+    Notification.objects.filter(pk=row.pk).update(
+        status=NotificationStatus.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - timedelta(minutes=6),
+    )
+    assert deadlines_sweep()["requeued"] == 1
+    assert wait_for(lambda: Notification.objects.get(pk=row.pk).status == NotificationStatus.SENT)
+    row.refresh_from_db()
+    assert row.attempts == 2
+
+
+def test_a_stuck_row_out_of_attempts_fails_instead_of_looping():
+    notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
+    row = Notification.objects.get(kind="complaint_received")
+    Notification.objects.filter(pk=row.pk).update(
+        status=NotificationStatus.SENDING,
+        attempts=5,
+        claimed_at=timezone.now() - timedelta(hours=1),
+    )
+    assert notifications_requeue_stale(now=timezone.now()) == 0
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.FAILED
+    assert "may have gone out" in row.last_error
