@@ -51,6 +51,10 @@ class NotificationStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# What the agents must see: the email did not reach the customer.
+TROUBLE = ("failed", "bounced", "complained")
+
+
 def reply_token():
     return secrets.token_urlsafe(16)
 
@@ -110,7 +114,7 @@ class Notification(models.Model):
             models.Index(
                 fields=["status", "ticket"],
                 name="notification_trouble_idx",
-                condition=models.Q(status__in=["failed", "bounced", "complained"]),
+                condition=models.Q(status__in=TROUBLE),
             ),
             models.Index(fields=["provider_message_id"], name="notification_message_id_idx"),
         ]

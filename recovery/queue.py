@@ -19,6 +19,7 @@ from django.utils import timezone
 from complaints.identifiers import normalize_reference
 from complaints.models import Customer
 from complaints.phones import maybe_e164
+from notifications.models import TROUBLE, Notification
 from recovery.choices import OPEN_STATUSES, Priority, Status
 from recovery.models import Ticket
 
@@ -41,6 +42,8 @@ class QueueFilters:
     category: int | None = None
     channel: str = ""
     breached: bool = False
+    # Tickets with an email that failed, bounced or was marked as spam.
+    email_trouble: bool = False
     query: str = ""
 
     @classmethod
@@ -55,6 +58,7 @@ class QueueFilters:
             category=int(category) if category.isdigit() and len(category) < 10 else None,
             channel=params.get("channel", "")[:8] if params.get("channel") else "",
             breached=params.get("breached") in ("1", "on", "true"),
+            email_trouble=params.get("emails") == "failed",
             query=" ".join(params.get("q", "").split())[:100],
         )
 
@@ -113,6 +117,9 @@ def filters_q(filters, *, user, now):
         condition &= Q(complaint__channel=filters.channel)
     if filters.breached:
         condition &= breached_q(now)
+    if filters.email_trouble:
+        # A range of notification_trouble_idx: the few emails that went wrong.
+        condition &= Q(pk__in=Notification.objects.filter(status__in=TROUBLE).values("ticket_id"))
     return condition
 
 

@@ -29,6 +29,7 @@ def ticket_for_agent(reference):
             "complaint__attachments",
             Prefetch("compensations", queryset=Compensation.objects.select_related(*people)),
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+            "notifications",
         )
         .filter(complaint__reference=reference)
         .first()

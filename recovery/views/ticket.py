@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from complaints.selectors import customer_complaints
 from config.roles import agent_required
+from notifications.models import TROUBLE
 from recovery import forms
 from recovery.choices import PENDING_COMPENSATION_STATUSES, CompensationStatus, Status
 from recovery.selectors import (
@@ -67,10 +68,22 @@ def ticket_page_context(*, ticket, user, bound):
         for c in ledger
     ]
     due = next_step and next_step["due"]
+    events = list(ticket.events.all())
+    emails = list(ticket.notifications.all())
+    by_event = {}
+    for email in emails:
+        by_event.setdefault(email.event_id, []).append(email)
+    for event in events:
+        event.emails = by_event.get(event.pk, [])
+    customer_email = complaint.customer.email
     return {
         "ticket": ticket,
         "complaint": complaint,
-        "events": list(ticket.events.all()),
+        "events": events,
+        # An email to the customer that did not arrive: the agent should call.
+        "email_trouble": [
+            e for e in emails if e.status in TROUBLE and e.recipient == customer_email
+        ],
         "earlier": customer_complaints(complaint.customer, exclude=complaint),
         "next_step": next_step,
         "next_line": next((line for line in lines if line["featured"]), None),

@@ -28,9 +28,9 @@ pytestmark = pytest.mark.django_db
 
 # What the page costs, whatever the ticket holds: session, user, the user's
 # groups; the ticket (with complaint, customer, category, assignee), its
-# attachments, ledger and timeline; the earlier complaints; the approval
-# limits; the agents one may assign to.
-PAGE_QUERIES = 10
+# attachments, ledger, timeline and emails; the earlier complaints; the
+# approval limits; the agents one may assign to.
+PAGE_QUERIES = 11
 
 
 def page_url(ticket):
