@@ -17,7 +17,7 @@ from notifications.services import (
 )
 from recovery.deadlines import deadlines_sweep
 from tests.factories import ticketed_complaint
-from tests.integration.test_worker_enforces_deadlines import wait_for
+from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
