@@ -39,6 +39,9 @@ class EventKind(models.TextChoices):
     COMPENSATION = "compensation", _("Compensation")
     REMINDED = "reminded", _("Callback reminder")
     BREACHED = "breached", _("Callback promise missed")
+    SURVEY_SENT = "survey_sent", _("Follow-up survey sent")
+    SURVEY_ANSWERED = "survey_answered", _("Follow-up survey answered")
+    SURVEY_EXPIRED = "survey_expired", _("Follow-up survey not answered")
 
 
 class AcknowledgeMethod(models.TextChoices):

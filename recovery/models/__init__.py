@@ -2,6 +2,7 @@
 
 from recovery.models.ledger import CURRENCY_RE, ApprovalLimit, Compensation, currency_validator
 from recovery.models.sla import Holiday, OpeningHours, SlaSettings, Weekday
+from recovery.models.survey import Solved, Survey, SurveyOutcome
 from recovery.models.tickets import CallbackAttempt, ImmutableQuerySet, Ticket, TicketEvent
 
 __all__ = [
@@ -13,6 +14,9 @@ __all__ = [
     "ImmutableQuerySet",
     "OpeningHours",
     "SlaSettings",
+    "Solved",
+    "Survey",
+    "SurveyOutcome",
     "Ticket",
     "TicketEvent",
     "Weekday",
