@@ -28,6 +28,7 @@ class NotificationKind(models.TextChoices):
     AGENT_MESSAGE = "agent_message", _("Message from an agent")
     APPROVAL_NEEDED = "approval_needed", _("Compensation awaiting approval (managers)")
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied (assignee)")
+    SURVEY_DETRACTOR = "survey_detractor", _("Unhappy follow-up answer (managers)")
 
 
 # Emails to staff: several firing at once for one person go out as one email.
@@ -37,6 +38,7 @@ STAFF_KINDS = frozenset(
         NotificationKind.CALLBACK_REMINDER,
         NotificationKind.APPROVAL_NEEDED,
         NotificationKind.CUSTOMER_REPLIED,
+        NotificationKind.SURVEY_DETRACTOR,
     }
 )
 

@@ -47,6 +47,9 @@ class Ticket(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     # Breached while nobody had it: on the escalation list until assigned.
     escalated_at = models.DateTimeField(_("escalated at"), null=True, editable=False)
+    # The follow-up survey said the recovery failed (a detractor, or "not
+    # solved"): reopened for a second attempt, and marked so on the queue.
+    second_attempt_at = models.DateTimeField(_("second attempt since"), null=True, editable=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
