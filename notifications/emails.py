@@ -115,11 +115,150 @@ def callback_reminder(notification):
     return _render(NotificationKind.CALLBACK_REMINDER, context, notification.language)
 
 
+def follow_up_url(ticket):
+    """Where the follow-up email asks the customer to tell us how it went: the survey.
+
+    A ticket that reached follow-up before surveys existed has none; its
+    customer gets the tracking page instead.
+    """
+    from recovery.survey import latest_survey, survey_url  # recovery imports this module
+
+    survey = latest_survey(ticket)
+    return survey_url(survey) if survey else tracking_url(ticket.complaint)
+
+
+def _progress(notification, **extra):
+    """What every progress email to the customer shows, and the event that caused it.
+
+    Signed with the first name of the agent who took the step, when we have
+    it: a person, not a system, is putting things right.
+    """
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    event = notification.event
+    context = {
+        "customer": complaint.customer,
+        "reference": complaint.reference,
+        "tracking_url": tracking_url(complaint),
+        "agent_name": event.actor.first_name if event.actor_id else "",
+        "event": event,
+        "text": event.payload.get("text", ""),
+        **extra,
+    }
+    return _render(notification.kind, context, notification.language)
+
+
+def _compensation(notification):
+    from recovery.models import Compensation
+
+    return Compensation.objects.get(pk=notification.event.payload["compensation"])
+
+
+def acknowledged(notification):
+    """To the customer: thank you for talking with us (or our written message); what comes next."""
+    return _progress(notification, method=notification.event.payload.get("method"))
+
+
+def apology(notification):
+    """To the customer: the apology, in the agent's own words."""
+    return _progress(notification)
+
+
+def compensation_offered(notification):
+    """To the customer: what we offer (once approved), how much, and how they will get it."""
+    return _progress(notification, compensation=_compensation(notification))
+
+
+def compensation_fulfilled(notification):
+    """To the customer: the compensation has been handed over."""
+    return _progress(notification, compensation=_compensation(notification))
+
+
+def follow_up(notification):
+    """To the customer: how did it go? With the link to tell us."""
+    return _progress(notification, follow_up_url=follow_up_url(notification.ticket))
+
+
+def resolved(notification):
+    """To the customer: the complaint is closed, and how to reopen it."""
+    return _progress(notification)
+
+
+def agent_message(notification):
+    """To the customer: a message an agent wrote them on the ticket page."""
+    return _progress(notification)
+
+
+def approval_needed(notification):
+    """To a manager: a compensation above the proposer's limit waits for their approval."""
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    compensation = _compensation(notification)
+    proposer = compensation.proposed_by
+    context = {
+        "reference": complaint.reference,
+        "customer": complaint.customer,
+        "compensation": compensation,
+        "proposer": (proposer.get_full_name() or proposer.get_username()) if proposer else "",
+        "ticket_url": _ticket_url(complaint),
+    }
+    return _render(NotificationKind.APPROVAL_NEEDED, context, notification.language)
+
+
+def customer_replied(notification):
+    """To the assignee, or every agent while nobody has it: the customer wrote to us."""
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    assignee = ticket.assignee
+    context = {
+        "reference": complaint.reference,
+        "customer": complaint.customer,
+        "text": notification.event.payload.get("text", ""),
+        "assignee": assignee,
+        # The agents are written to instead of an assignee who cannot be.
+        "for_assignee": assignee is not None and assignee.email == notification.recipient,
+        "ticket_url": _ticket_url(complaint),
+    }
+    return _render(NotificationKind.CUSTOMER_REPLIED, context, notification.language)
+
+
+def survey_detractor(notification):
+    """To a manager: the follow-up survey says the recovery failed; the ticket is tried again."""
+    from recovery.models import Solved
+    from recovery.survey import NpsClass
+
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    answer = notification.event.payload
+    context = {
+        "reference": complaint.reference,
+        "customer": complaint.customer,
+        "csat": answer["csat"],
+        "nps": answer["nps"],
+        "nps_class": NpsClass(answer["nps_class"]).label,
+        "solved": Solved(answer["solved"]).label,
+        "comment": answer.get("comment", ""),
+        "assignee": ticket.assignee,
+        "ticket_url": _ticket_url(complaint),
+    }
+    return _render(NotificationKind.SURVEY_DETRACTOR, context, notification.language)
+
+
 BUILDERS = {
     NotificationKind.COMPLAINT_RECEIVED: complaint_received,
     NotificationKind.DEADLINE_MISSED: deadline_missed,
     NotificationKind.BREACH_ALERT: breach_alert,
     NotificationKind.CALLBACK_REMINDER: callback_reminder,
+    NotificationKind.ACKNOWLEDGED: acknowledged,
+    NotificationKind.APOLOGY: apology,
+    NotificationKind.COMPENSATION_OFFERED: compensation_offered,
+    NotificationKind.COMPENSATION_FULFILLED: compensation_fulfilled,
+    NotificationKind.FOLLOW_UP: follow_up,
+    NotificationKind.RESOLVED: resolved,
+    NotificationKind.AGENT_MESSAGE: agent_message,
+    NotificationKind.APPROVAL_NEEDED: approval_needed,
+    NotificationKind.CUSTOMER_REPLIED: customer_replied,
+    NotificationKind.SURVEY_DETRACTOR: survey_detractor,
 }
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.progress import notifications_for_event
 from recovery.choices import (
     AMOUNT_REQUIRED_KINDS,
     NO_AMOUNT_KINDS,
@@ -150,7 +151,7 @@ def compensation_propose(
         proposed_at=at,
         **settled,
     )
-    transition(
+    event = transition(
         ticket=ticket,
         actor=actor,
         to_status=to_status,
@@ -160,6 +161,7 @@ def compensation_propose(
         payload=_describe(compensation, "recorded" if settled else "proposed"),
         at=at,
     )
+    notifications_for_event(event)
     return compensation
 
 
@@ -178,7 +180,7 @@ def _ledger_step(*, compensation, actor, expected_version, from_statuses, change
         raise StaleTicket()
     for name, value in fields.items():
         setattr(compensation, name, value)
-    transition(
+    event = transition(
         ticket=ticket,
         actor=actor,
         expected_version=expected_version,
@@ -187,6 +189,7 @@ def _ledger_step(*, compensation, actor, expected_version, from_statuses, change
         payload=_describe(compensation, change),
         at=at,
     )
+    notifications_for_event(event)
     return compensation
 
 

@@ -1,0 +1,109 @@
+"""Which emails each step of a ticket owes, and to whom.
+
+The recovery steps call ``notifications_for_event`` right after writing their
+event, inside their transaction: the outbox rows commit with the step or not
+at all, and the send is published only after commit. The rules are kept here,
+not in the steps, so that recovery knows nothing of emails beyond that call.
+
+The customer hears about each step an agent takes on their complaint, in the
+language they wrote in, and only if we have their address (a phone complaint
+may have none). They are never emailed about what they did themselves (their
+own message, a reopening it caused) nor about anything internal (notes,
+assignments, a manager's approval). Staff hear about what waits on them: a
+compensation above the proposer's authority, a customer's message.
+"""
+
+from django.conf import settings
+
+from config.roles import AGENTS, MANAGERS
+from notifications.models import NotificationKind
+from notifications.services import _staff_emails, notification_queue
+from recovery.choices import CompensationKind, EventKind
+from recovery.models import Compensation
+from recovery.selectors import compensation_approvable_by
+
+K = NotificationKind
+
+# A status move (its action in recovery.workflow.ALLOWED) → the customer's
+# email. Reopening is left out: when the customer's message reopens a ticket
+# they did it themselves, and they hear back from the agent who takes it up.
+STEP_EMAILS = {
+    "acknowledge": K.ACKNOWLEDGED,
+    "apologize": K.APOLOGY,
+    "start_follow_up": K.FOLLOW_UP,
+    "resolve": K.RESOLVED,
+}
+
+# A ledger change → the customer's email. The offer goes out once the line is
+# approved, not when it is proposed: a proposal above the agent's limit may
+# still be declined by a manager, and a customer must never be promised what
+# we then take back. A "none" line is recorded, never approved: the customer
+# is not emailed an offer of nothing (its reason is written for staff), and
+# hears from us next at the follow-up.
+LEDGER_EMAILS = {
+    "approved": K.COMPENSATION_OFFERED,
+    "fulfilled": K.COMPENSATION_FULFILLED,
+}
+
+
+def customer_email_kind(event):
+    """The progress email the customer is owed for ``event``, or None."""
+    if event.kind == EventKind.STATUS:
+        return STEP_EMAILS.get(event.payload.get("action"))
+    if event.kind == EventKind.AGENT_MESSAGE:
+        return K.AGENT_MESSAGE
+    if event.kind == EventKind.COMPENSATION and event.payload.get("kind") != CompensationKind.NONE:
+        return LEDGER_EMAILS.get(event.payload.get("change"))
+    return None
+
+
+def _needs_a_manager(event):
+    """True for a proposal its own proposer may not approve (above their currency's limit)."""
+    if event.kind != EventKind.COMPENSATION or event.payload.get("change") != "proposed":
+        return False
+    compensation = Compensation.objects.get(pk=event.payload["compensation"])
+    return not compensation_approvable_by(compensation=compensation, user=event.actor)
+
+
+def _assignee_or_agents(ticket):
+    """The assignee; every agent while nobody has the ticket, or its assignee cannot be written to.
+
+    Unlike a reminder, a customer's message must reach somebody: an assignee
+    who left (inactive) or has no address would leave it unread.
+    """
+    assignee = ticket.assignee
+    if assignee is not None and assignee.is_active and assignee.email:
+        return [assignee.email]
+    return _staff_emails(AGENTS)
+
+
+def emails_owed(event):
+    """``[(kind, recipient, language)]``: every email ``event`` owes, in a stable order."""
+    ticket = event.ticket
+    owed = []
+    kind = customer_email_kind(event)
+    if kind is not None:
+        complaint = ticket.complaint
+        if complaint.customer.email:
+            owed.append((kind, complaint.customer.email, complaint.language))
+    staff = []
+    if event.kind == EventKind.CUSTOMER_MESSAGE:
+        staff = [(K.CUSTOMER_REPLIED, email) for email in _assignee_or_agents(ticket)]
+    elif _needs_a_manager(event):
+        staff = [(K.APPROVAL_NEEDED, email) for email in _staff_emails(MANAGERS)]
+    owed.extend((kind, email, settings.LANGUAGE_CODE) for kind, email in staff)
+    return owed
+
+
+def notifications_for_event(event):
+    """Queue the emails ``event`` owes, in the caller's transaction; returns the outbox rows.
+
+    Safe to call twice for one event: the outbox's uniqueness rule (event,
+    kind, recipient) returns the rows already written.
+    """
+    return [
+        notification_queue(
+            ticket=event.ticket, event=event, kind=kind, recipient=recipient, language=language
+        )
+        for kind, recipient, language in emails_owed(event)
+    ]
