@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from notifications.providers import FILE_BACKEND, email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("AMENDS_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -35,6 +37,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "complaints",
     "recovery",
     "notifications",
@@ -123,6 +129,53 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agent:queue"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- REST API (config/api.py, rest.py, throttles.py) -----------------------------------------------
+REST_FRAMEWORK = {
+    # Token first: an anonymous call then gets 401 with "WWW-Authenticate:
+    # Token" (DRF answers 403 when the first authenticator has no header).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Closed by default: a view open to others says so itself.
+    "DEFAULT_PERMISSION_CLASSES": ["recovery.api.permissions.IsAgent"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.throttles.TokenRateThrottle",
+        "config.throttles.IpRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env.str("AMENDS_API_RATE_PER_TOKEN", default="600/min"),
+        "api_ip": env.str("AMENDS_API_RATE_PER_IP", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "config.rest.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "config.rest.ApiAutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Amends API",
+    "DESCRIPTION": "File complaints and work recovery tickets. Every error answers "
+    '`{"error": {"code", "message", "fields"}}`.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models call their choices "status"; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "recovery.choices.Status",
+        "CompensationStatusEnum": "recovery.choices.CompensationStatus",
+        "NotificationStatusEnum": "notifications.models.NotificationStatus",
+        "EventKindEnum": "recovery.choices.EventKind",
+        "CompensationKindEnum": "recovery.choices.CompensationKind",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
+    },
+}
+
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -151,8 +204,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Email ------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Amends <care@amends.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# ANYMAIL_ESP names the provider (postmark, mailgun, ...); without one, emails
+# are written to var/mail/ (or go to EMAIL_BACKEND). Production refuses to
+# start with a provider but no ANYMAIL_WEBHOOK_SECRET: notifications/providers.py.
+_esp_backend, ANYMAIL = email_settings(
+    esp=env.str("ANYMAIL_ESP", default=""),
+    api_key=env.str("ANYMAIL_API_KEY", default=""),
+    webhook_secret=env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+    webhook_signing_key=env.str("ANYMAIL_WEBHOOK_SIGNING_KEY", default=""),
+    api_url=env.str("ANYMAIL_API_URL", default=""),
+    debug=DEBUG,
+)
+EMAIL_BACKEND = _esp_backend or env.str("EMAIL_BACKEND", default=FILE_BACKEND)
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

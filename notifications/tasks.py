@@ -1,14 +1,20 @@
 """Thin tasks: load by id, call the service, return quietly when there is nothing to do."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from config.celery import publish
+from notifications.failures import SendDeferred
 from notifications.services import notification_send
 
 
 @shared_task(
     name="notifications.send",
-    autoretry_for=(Exception,),
+    # Only what the service judged worth another try (and a database blip):
+    # a refused address or a broken template fails the row at once, and
+    # retrying would change nothing. Each retry re-claims the row and counts
+    # an attempt in it: the row, not max_retries, stops a poisonous email.
+    autoretry_for=(SendDeferred, OperationalError),
     retry_backoff=10,
     # Under the sweep's requeue delay, and no ETA is ever longer than 5 minutes.
     retry_backoff_max=240,
@@ -16,7 +22,11 @@ from notifications.services import notification_send
     max_retries=5,
 )
 def send_notification(notification_id):
-    """Send one outbox email; a row already sent or gone is left alone."""
+    """Send one outbox email (or a staff digest it heads); a row already sent or gone is left alone.
+
+    Retried with exponential backoff and jitter, each wait at most four
+    minutes, while the provider is unreachable or failing.
+    """
     status = notification_send(notification_id=notification_id)
     return str(status) if status else None
 
