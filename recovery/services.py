@@ -4,7 +4,9 @@ Every status, assignee or deadline change goes through
 ``recovery.workflow.transition()``; these functions only decide what the step
 means. The compensation ledger is in ``recovery.compensation``. Each step
 takes ``expected_version``, the version the agent's page showed: if the
-ticket changed since, the step raises StaleTicket and changes nothing.
+ticket changed since, the step raises StaleTicket and changes nothing. A
+step that may owe emails hands its event to
+``notifications.progress.notifications_for_event``, which decides.
 """
 
 from django.core.exceptions import ValidationError
@@ -15,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.phones import to_e164
 from config.roles import is_agent
+from notifications.progress import notifications_for_event
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, EventKind, Status
 from recovery.compensation import compensations_decline_pending
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import CallbackAttempt, Ticket
 from recovery.selectors import ledger_is_settled
 from recovery.sla import follow_up_due_at
+from recovery.survey import survey_send
 from recovery.workflow import (
     event_record,
     move_check,
@@ -94,7 +98,7 @@ def ticket_acknowledge(
         payload = {"method": method, "text": text}
     else:
         raise ValidationError({"method": _("Say how you reached the customer.")})
-    return transition(
+    event = transition(
         ticket=ticket,
         actor=actor,
         to_status=Status.ACKNOWLEDGED,
@@ -104,6 +108,8 @@ def ticket_acknowledge(
         customer_visible=True,
         at=at,
     )
+    notifications_for_event(event)
+    return event
 
 
 @transaction.atomic
@@ -143,7 +149,7 @@ def callback_attempt_record(
 def ticket_apologize(*, ticket, actor, text, expected_version=None):
     """Record the apology given, in the words the customer will see on their timeline."""
     text = required_text(text, field="text", message=_("Write the apology you gave."))
-    return transition(
+    event = transition(
         ticket=ticket,
         actor=actor,
         to_status=Status.APOLOGIZED,
@@ -151,6 +157,8 @@ def ticket_apologize(*, ticket, actor, text, expected_version=None):
         payload={"text": text},
         customer_visible=True,
     )
+    notifications_for_event(event)
+    return event
 
 
 @transaction.atomic
@@ -159,7 +167,8 @@ def ticket_start_follow_up(*, ticket, actor, expected_version=None):
 
     Settled means fulfilled, declined, or a "no compensation" line: nothing
     left waiting for approval or hand-over. ``follow_up_due_at`` was set when
-    the ledger settled and is kept.
+    the ledger settled and is kept. The follow-up survey is sent in the same
+    transaction: the follow-up email links to it.
     """
     move_check(ticket=ticket, to_status=Status.FOLLOW_UP, expected_version=expected_version)
     if not ledger_is_settled(ticket=ticket):
@@ -170,7 +179,7 @@ def ticket_start_follow_up(*, ticket, actor, expected_version=None):
     changes = {}
     if ticket.follow_up_due_at is None:
         changes["follow_up_due_at"] = follow_up_due_at(settled_at=at)
-    return transition(
+    event = transition(
         ticket=ticket,
         actor=actor,
         to_status=Status.FOLLOW_UP,
@@ -178,26 +187,32 @@ def ticket_start_follow_up(*, ticket, actor, expected_version=None):
         changes=changes,
         at=at,
     )
+    survey_send(ticket=ticket, at=at)
+    notifications_for_event(event)
+    return event
 
 
 @transaction.atomic
-def ticket_resolve(*, ticket, actor, note="", expected_version=None):
+def ticket_resolve(*, ticket, actor, note="", expected_version=None, extra=None):
     """Close a ticket in follow-up as resolved: the customer is won back, or as far as we can.
 
-    ``note`` (internal) records how the follow-up went. Sets ``resolved_at``
-    and clears ``follow_up_due_at``.
+    ``note`` (internal) records how the follow-up went; ``extra`` adds to the
+    event's payload (the survey whose answer resolved it). Sets
+    ``resolved_at`` and clears ``follow_up_due_at``.
     """
     at = timezone.now()
-    return transition(
+    event = transition(
         ticket=ticket,
         actor=actor,
         to_status=Status.RESOLVED,
         expected_version=expected_version,
         changes={"resolved_at": at, "follow_up_due_at": None},
-        payload={"note": (note or "").strip()},
+        payload={"note": (note or "").strip(), **(extra or {})},
         customer_visible=True,
         at=at,
     )
+    notifications_for_event(event)
+    return event
 
 
 @transaction.atomic
@@ -302,10 +317,12 @@ def ticket_add_note(*, ticket, actor, text, customer_visible=False):
     never makes a colleague's step fail as stale.
     """
     text = required_text(text, field="text", message=_("Write the note first."))
-    return event_record(
+    event = event_record(
         ticket=ticket,
         kind=EventKind.AGENT_MESSAGE if customer_visible else EventKind.NOTE,
         actor=actor,
         customer_visible=customer_visible,
         payload={"text": text},
     )
+    notifications_for_event(event)
+    return event

@@ -24,7 +24,7 @@ ROW = (
     '<td class="q-customer">{}</td>'
     '<td class="q-topic">{}<span class="q-channel muted"> · {}</span></td>'
     '<td class="q-priority"><span class="badge badge--{}">{}</span></td>'
-    '<td class="q-status"><span class="badge badge--{}">{}</span></td>'
+    '<td class="q-status"><span class="badge badge--{}">{}</span>{}</td>'
     '<td class="q-due">{}</td>'
     '<td class="q-assignee">{}</td>'
     "</tr>"
@@ -41,6 +41,7 @@ def queue_rows(tickets, now):
         "breached": _("Breached"),
         "overdue": _("Overdue"),
         "reminded": _("Reminded"),
+        "second_attempt": _("Second attempt"),
     }
     # The ticket URL differs only by reference: reverse once, fill in per row.
     url_pattern = reverse("agent:ticket", args=["REFERENCE"])
@@ -67,6 +68,7 @@ def _row(ticket, now, words, url_pattern):
         priority_label(ticket.priority),
         ticket.status,
         status_label(ticket.status),
+        _second_attempt_badge(ticket, words),
         _due_cell(ticket, now, words),
         _assignee_cell(ticket, words),
     )
@@ -99,6 +101,15 @@ def _reminder_badge(ticket, words):
     if not ticket.reminders_sent or not ticket.callback_due_at or ticket.breached_at:
         return ""
     return format_html(' <span class="badge badge--reminder">{}</span>', words["reminded"])
+
+
+def _second_attempt_badge(ticket, words):
+    """The follow-up survey said the recovery failed: this is the ticket's second try."""
+    if not ticket.second_attempt_at:
+        return ""
+    return format_html(
+        ' <span class="badge badge--second-attempt">{}</span>', words["second_attempt"]
+    )
 
 
 def _assignee_cell(ticket, words):

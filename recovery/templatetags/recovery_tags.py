@@ -55,6 +55,22 @@ def channel_label(value):
 
 
 @register.filter
+def solved_label(value):
+    """The follow-up survey's "was the problem solved" answer, in words."""
+    from recovery.models import Solved
+
+    return _label(Solved, value)
+
+
+@register.filter
+def nps_class_label(value):
+    """Promoter, passive or detractor, for a stored ``recovery.survey.nps_class``."""
+    from recovery.survey import NpsClass
+
+    return _label(NpsClass, value)
+
+
+@register.filter
 def ledger_change_label(value):
     return _CHANGES.get(value, value)
 

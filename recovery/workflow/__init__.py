@@ -2,8 +2,9 @@
 
 ``moves`` holds the table of legal moves and ``transition()``, through which
 every step an agent takes goes; ``clock`` holds the writes the deadline sweep
-makes on many tickets at once (breaches, reminders) and the priority change
-that moves a deadline. Nothing outside this package writes those columns.
+makes on many tickets at once (breaches, reminders, follow-up surveys left
+unanswered) and the priority change that moves a deadline. Nothing outside
+this package writes those columns.
 """
 
 from recovery.workflow.clock import ticket_priority_change, tickets_breach, tickets_remind

@@ -1,4 +1,4 @@
-"""What the deadline sweep writes: breaches and reminders, many tickets at a time.
+"""What the deadline sweep writes: breaches, reminders, unanswered surveys, many tickets at a time.
 
 The sweep can find a thousand tickets due at once (a broker down for an hour,
 a Monday morning); handling them one by one costs a dozen round trips each.
@@ -6,7 +6,7 @@ These writers lock the due rows, write them in one statement and append their
 events in one insert, so a sweep's cost is a handful of queries whatever it
 finds. The row locks and the conditions re-checked under them make any number
 of concurrent calls (two beats, the sweep racing an ETA task) write each
-breach and each reminder once.
+breach, each reminder and each survey's close once.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from recovery.choices import EventKind, Priority, Status
 from recovery.errors import IllegalTransition, StaleTicket
-from recovery.models import SlaSettings, Ticket, TicketEvent
+from recovery.models import SlaSettings, Survey, SurveyOutcome, Ticket, TicketEvent
 from recovery.sla import callback_columns, reminder_times
-from recovery.workflow.moves import transition
+from recovery.workflow.moves import ALLOWED, transition
 
 
 def awaiting_callback():
@@ -133,6 +133,93 @@ def tickets_remind(*, now, limit=500):
         tickets, ["reminders_sent", "reminder_due_at", "updated_at"], batch_size=100
     )
     return TicketEvent.objects.bulk_create(events)
+
+
+def unanswered_surveys(now):
+    """Surveys still waiting whose window has closed: a range of ``survey_waiting_idx``."""
+    return Survey.objects.filter(outcome=SurveyOutcome.WAITING, expires_at__lte=now)
+
+
+@transaction.atomic
+def surveys_close_unanswered(*, now, limit=500):
+    """Close up to ``limit`` surveys unanswered by ``now``; resolve their tickets still in follow-up.
+
+    Returns ``(closed, resolved)``: a SURVEY_EXPIRED event per survey, and
+    the status event of each ticket resolved ("no answer" in its payload),
+    for the emails it owes. The ticket rows are locked before the survey
+    rows, the order ``recovery.survey.survey_answer`` takes them in: an answer
+    sent as the window closes either commits first (the survey is no longer
+    waiting when re-read under the lock) or waits and is refused as expired.
+    A ticket that left follow-up meanwhile (an agent resolved it, a further
+    gesture) keeps its status; only its survey closes.
+    """
+    ticket_ids = list(
+        unanswered_surveys(now)
+        .order_by("expires_at", "id")
+        .values_list("ticket_id", flat=True)[:limit]
+    )
+    if not ticket_ids:
+        return [], []
+    tickets = {
+        row["id"]: row for row in _locked(Ticket.objects.filter(pk__in=ticket_ids), "status")
+    }
+    surveys = list(
+        unanswered_surveys(now)
+        .filter(ticket_id__in=tickets)
+        .select_for_update()
+        .order_by("id")
+        .values("id", "ticket_id")
+    )
+    if not surveys:
+        return [], []
+    Survey.objects.filter(pk__in=[s["id"] for s in surveys]).update(outcome=SurveyOutcome.NO_ANSWER)
+    # One survey waits per ticket (a new round closes the last), so a ticket
+    # appears once here; the dict keeps that true whatever the data says.
+    follow_ups = {
+        s["ticket_id"]: s["id"]
+        for s in surveys
+        if tickets[s["ticket_id"]]["status"] == Status.FOLLOW_UP
+    }
+    if follow_ups:
+        updated = Ticket.objects.filter(pk__in=follow_ups, status=Status.FOLLOW_UP).update(
+            status=Status.RESOLVED,
+            resolved_at=now,
+            follow_up_due_at=None,
+            # next_due_at() without a follow-up: the callback, never owed by now.
+            due_at=F("callback_due_at"),
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if updated != len(follow_ups):
+            # Only where row locks do not exist (SQLite): another writer got there first.
+            raise StaleTicket()
+    closed = TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=s["ticket_id"],
+            kind=EventKind.SURVEY_EXPIRED,
+            created_at=now,
+            payload={"survey": s["id"], "resolved": follow_ups.get(s["ticket_id"]) == s["id"]},
+        )
+        for s in surveys
+    )
+    resolved = TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=ticket_id,
+            kind=EventKind.STATUS,
+            created_at=now,
+            customer_visible=True,
+            from_status=Status.FOLLOW_UP,
+            to_status=Status.RESOLVED,
+            payload={
+                "action": ALLOWED[(Status.FOLLOW_UP, Status.RESOLVED)],
+                "note": "",
+                "survey": survey_id,
+                "survey_outcome": SurveyOutcome.NO_ANSWER,
+            },
+        )
+        for ticket_id, survey_id in follow_ups.items()
+    )
+    return closed, resolved
 
 
 @transaction.atomic

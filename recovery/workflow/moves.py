@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.progress import notifications_for_event
 from recovery.choices import OPEN_STATUSES, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import Ticket, TicketEvent
@@ -31,7 +32,9 @@ S = Status
 # (proposed, not necessarily handed over). A further gesture during follow-up
 # takes the ticket back to `compensated` until it is settled. Only a resolved
 # ticket reopens; a ticket closed as invalid (spam, duplicate, not a
-# complaint) stays closed.
+# complaint) stays closed. An unhappy follow-up survey answer (recovery.survey)
+# sends a ticket in follow-up back to `acknowledged` for a second attempt: the
+# contact is made, the apology and remedy are to be done again.
 ALLOWED = {
     (S.NEW, S.ACKNOWLEDGED): "acknowledge",
     (S.ACKNOWLEDGED, S.APOLOGIZED): "apologize",
@@ -39,6 +42,7 @@ ALLOWED = {
     (S.FOLLOW_UP, S.COMPENSATED): "compensate",
     (S.COMPENSATED, S.FOLLOW_UP): "start_follow_up",
     (S.FOLLOW_UP, S.RESOLVED): "resolve",
+    (S.FOLLOW_UP, S.ACKNOWLEDGED): "second_attempt",
     (S.RESOLVED, S.ACKNOWLEDGED): "reopen",
     **{(status, S.CLOSED_INVALID): "close_invalid" for status in OPEN_STATUSES},
 }
@@ -57,6 +61,7 @@ WORKFLOW_COLUMNS = frozenset(
         "follow_up_due_at",
         "resolved_at",
         "breached_at",
+        "second_attempt_at",
     }
 )
 
@@ -274,7 +279,7 @@ def ticket_reopen(
 
 @transaction.atomic
 def ticket_customer_message(*, ticket, text, source="tracking_page"):
-    """Record a message the customer sent us; on a resolved ticket, reopen it.
+    """Record a message the customer sent us, tell its agent; on a resolved ticket, reopen it.
 
     The row is locked first: the customer cannot be told to reload, so their
     message waits for any agent's write in progress instead of losing a race.
@@ -286,6 +291,7 @@ def ticket_customer_message(*, ticket, text, source="tracking_page"):
         customer_visible=True,
         payload={"text": text, "source": source},
     )
+    notifications_for_event(event)
     if ticket.status == Status.RESOLVED:
         ticket_reopen(
             ticket=ticket,

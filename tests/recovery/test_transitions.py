@@ -10,6 +10,7 @@ from recovery.choices import OPEN_STATUSES, AcknowledgeMethod, CompensationKind,
 from recovery.compensation import compensation_propose
 from recovery.errors import IllegalTransition, StaleTicket, WorkflowError
 from recovery.models import Ticket
+from recovery.survey import latest_survey, survey_answer
 from recovery.workflow import ALLOWED, ticket_reopen, transition
 from tests.factories import ticket_in_status
 
@@ -29,6 +30,10 @@ SERVICE_FOR = {
     ),
     "start_follow_up": lambda t, a: services.ticket_start_follow_up(ticket=t, actor=a),
     "resolve": lambda t, a: services.ticket_resolve(ticket=t, actor=a),
+    # The customer's unhappy survey answer, not an agent, sends it back.
+    "second_attempt": lambda t, a: survey_answer(
+        survey=latest_survey(t), csat=1, nps=3, solved="no"
+    ),
     "reopen": lambda t, a: ticket_reopen(ticket=t, actor=a, reason="Customer phoned again."),
     "close_invalid": lambda t, a: services.ticket_close_invalid(
         ticket=t, actor=a, reason="Duplicate of another complaint."
@@ -42,7 +47,7 @@ def snapshot(ticket):
 
 
 def test_the_table_covers_the_expected_moves():
-    assert len(ALLOWED) == 7 + len(OPEN_STATUSES)
+    assert len(ALLOWED) == 8 + len(OPEN_STATUSES)
     assert (Status.ACKNOWLEDGED, Status.COMPENSATED) not in ALLOWED  # an apology comes first
     assert all((Status.CLOSED_INVALID, to) not in ALLOWED for to in Status)
 

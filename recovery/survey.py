@@ -1,0 +1,253 @@
+"""The follow-up survey: sent with the follow-up, answered once, and what the answer does.
+
+Starting the follow-up (``recovery.services.ticket_start_follow_up``) sends a
+survey with its own link; the follow-up email carries ``survey_url``. The
+customer answers once, on a page that needs no login. A happy answer resolves
+the ticket; an unhappy one (a detractor, or "not solved") sends it back for a
+second attempt and alerts the managers: a recovery that failed is the most
+expensive kind of complaint, and the one most worth a second try. A survey
+nobody answers within its window is closed by the deadline sweep
+(``recovery.workflow.clock.surveys_close_unanswered``), which resolves the
+ticket with "no answer" recorded. The ticket's columns are written through
+``recovery.workflow`` only.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.identifiers import TOKEN_RE
+from config.roles import MANAGERS
+from notifications.models import NotificationKind
+from notifications.services import _staff_emails, notification_queue
+from recovery.choices import OPEN_STATUSES, EventKind, Status
+from recovery.models import Solved, Survey, SurveyOutcome, Ticket
+from recovery.models.survey import SURVEY_DAYS
+from recovery.workflow import event_record, transition
+
+COMMENT_MAX_LENGTH = 5000
+
+# One wording for the page's form and for this module's own check.
+CSAT_ERROR = _("Choose how satisfied you are, from 1 to 5.")
+NPS_ERROR = _("Choose how likely you are to recommend us, from 0 to 10.")
+SOLVED_ERROR = _("Tell us whether your problem is solved.")
+COMMENT_ERROR = _("Keep your comment under 5,000 characters.")
+
+
+class NpsClass(models.TextChoices):
+    """The NPS method's three groups; the managers' review counts answers by them."""
+
+    PROMOTER = "promoter", _("Promoter")
+    PASSIVE = "passive", _("Passive")
+    DETRACTOR = "detractor", _("Detractor")
+
+
+class SurveyClosed(Exception):
+    """The survey takes no answer: ``reason`` is "answered" or "expired". Nothing changed."""
+
+    def __init__(self, reason):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def nps_class(score):
+    """Promoter (9–10), passive (7–8) or detractor (0–6); None for no score."""
+    if score is None:
+        return None
+    if not 0 <= score <= 10:
+        raise ValueError(f"An NPS score is 0 to 10, not {score!r}.")
+    if score >= 9:
+        return NpsClass.PROMOTER
+    if score >= 7:
+        return NpsClass.PASSIVE
+    return NpsClass.DETRACTOR
+
+
+def answer_is_unhappy(*, nps, solved):
+    """A detractor, or a problem not solved: the recovery failed, whatever the other scores say.
+
+    "Partly" solved from a promoter or a passive is not a failure: the customer
+    is won back even if the fault is not wholly put right.
+    """
+    return nps_class(nps) == NpsClass.DETRACTOR or solved == Solved.NO
+
+
+def survey_url(survey):
+    """The survey's page, for the follow-up email."""
+    return settings.SITE_URL + reverse("survey:answer", args=[survey.token])
+
+
+def latest_survey(ticket):
+    """The ticket's most recent survey (the one the latest follow-up email links to), or None."""
+    return ticket.surveys.order_by("-sent_at", "-pk").first()
+
+
+def survey_for_token(token):
+    """The survey behind ``token``, or Http404 with no hint why (as the tracking page)."""
+    if not token or not TOKEN_RE.match(token):
+        raise Http404
+    survey = Survey.objects.select_related("ticket__complaint").filter(token=token).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def survey_state(survey, now=None):
+    """ "open", "answered" or "expired" (past its window, or closed unanswered)."""
+    if survey.is_answered:
+        return "answered"
+    if survey.outcome != SurveyOutcome.WAITING or survey.is_expired(now):
+        return "expired"
+    return "open"
+
+
+def survey_send(*, ticket, at=None):
+    """Create the ticket's survey and its SURVEY_SENT event, in the caller's transaction.
+
+    A ticket has at most one survey waiting: a new follow-up round (after a
+    further gesture, or a reopening) closes the previous link as unanswered,
+    so the sweep never resolves a ticket on an old round's window.
+    """
+    at = at or timezone.now()
+    replaced = list(
+        Survey.objects.select_for_update()
+        .filter(ticket=ticket, outcome=SurveyOutcome.WAITING)
+        .values_list("pk", flat=True)
+    )
+    if replaced:
+        Survey.objects.filter(pk__in=replaced).update(outcome=SurveyOutcome.NO_ANSWER)
+        for pk in replaced:
+            event_record(
+                ticket=ticket,
+                kind=EventKind.SURVEY_EXPIRED,
+                payload={"survey": pk, "replaced": True},
+                at=at,
+            )
+    survey = Survey.objects.create(
+        ticket=ticket, sent_at=at, expires_at=at + timedelta(days=SURVEY_DAYS)
+    )
+    event_record(
+        ticket=ticket,
+        kind=EventKind.SURVEY_SENT,
+        payload={"survey": survey.pk, "expires_at": survey.expires_at.isoformat()},
+        at=at,
+    )
+    return survey
+
+
+def _score_ok(value, low, high):
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _answer_check(*, csat, nps, solved, comment):
+    errors = {}
+    if not _score_ok(csat, 1, 5):
+        errors["csat"] = CSAT_ERROR
+    if not _score_ok(nps, 0, 10):
+        errors["nps"] = NPS_ERROR
+    if solved not in Solved.values:
+        errors["solved"] = SOLVED_ERROR
+    if len(comment) > COMMENT_MAX_LENGTH:
+        errors["comment"] = COMMENT_ERROR
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def survey_answer(*, survey, csat, nps, solved, comment="", now=None):
+    """Record the customer's one answer and act on it; returns the SURVEY_ANSWERED event.
+
+    Raises ValidationError (keyed by field) for an answer out of range and
+    SurveyClosed when the survey is answered or expired; either way nothing
+    changes. The ticket row is locked, then the survey's: of two answers sent
+    at once the second waits and finds the survey answered. The customer
+    cannot be told to reload, so their answer waits for an agent's write in
+    progress rather than losing to it. The scores stay internal (the event
+    is not shown to the customer); the comment is for the agents.
+    """
+    now = now or timezone.now()
+    comment = (comment or "").strip()
+    _answer_check(csat=csat, nps=nps, solved=solved, comment=comment)
+    ticket = Ticket.objects.select_for_update().get(pk=survey.ticket_id)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    state = survey_state(survey, now)
+    if state != "open":
+        raise SurveyClosed(state)
+    unhappy = answer_is_unhappy(nps=nps, solved=solved)
+    survey.csat, survey.nps, survey.solved, survey.comment = csat, nps, solved, comment
+    survey.answered_at = now
+    survey.outcome = SurveyOutcome.REOPENED if unhappy else SurveyOutcome.RESOLVED
+    survey.save(update_fields=["csat", "nps", "solved", "comment", "answered_at", "outcome"])
+    event = event_record(
+        ticket=ticket,
+        kind=EventKind.SURVEY_ANSWERED,
+        payload={
+            "survey": survey.pk,
+            "csat": csat,
+            "nps": nps,
+            "nps_class": nps_class(nps),
+            "solved": solved,
+            "comment": comment,
+            "unhappy": unhappy,
+        },
+        at=now,
+    )
+    if unhappy:
+        _second_attempt(ticket=ticket, survey=survey, at=now)
+        _alert_managers(ticket=ticket, event=event)
+    elif ticket.status == Status.FOLLOW_UP:
+        # Imported here: recovery.services imports this module to send the survey.
+        from recovery.services import ticket_resolve
+
+        ticket_resolve(ticket=ticket, actor=None, extra={"survey": survey.pk})
+    return event
+
+
+def _second_attempt(*, ticket, survey, at):
+    """Send the ticket back to acknowledged, marked as a second attempt.
+
+    From follow-up, or from resolved when an agent closed it before the
+    answer came. A ticket already back in the agents' hands (reopened by a
+    message, a further gesture under way) only gets the mark; a ticket
+    closed as invalid stays as it is.
+    """
+    payload = {"survey": survey.pk, "second_attempt": True}
+    if ticket.status in (Status.FOLLOW_UP, Status.RESOLVED):
+        return transition(
+            ticket=ticket,
+            actor=None,
+            to_status=Status.ACKNOWLEDGED,
+            changes={"second_attempt_at": at, "follow_up_due_at": None, "resolved_at": None},
+            payload=payload,
+            customer_visible=True,
+            at=at,
+        )
+    if ticket.status in OPEN_STATUSES:
+        return transition(
+            ticket=ticket, actor=None, changes={"second_attempt_at": at}, payload=payload, at=at
+        )
+    return None
+
+
+def _alert_managers(*, ticket, event):
+    """One SURVEY_DETRACTOR email per active manager with an address.
+
+    There is no manager hierarchy to find "the assignee's manager" in, so
+    every manager hears of it, as of a missed callback.
+    """
+    return [
+        notification_queue(
+            ticket=ticket,
+            event=event,
+            kind=NotificationKind.SURVEY_DETRACTOR,
+            recipient=email,
+            language=settings.LANGUAGE_CODE,
+        )
+        for email in _staff_emails(MANAGERS)
+    ]
