@@ -102,6 +102,9 @@ class Complaint(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
     # The form's one-time key: a double click or a refresh finds this row again.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # A hash of what an API caller sent with its Idempotency-Key: the same key
+    # with another body is refused instead of answered with this complaint.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,4 +1,4 @@
-"""Fixed-window rate limits for the public form, kept in the cache.
+"""Fixed-window rate limits for the public form and the API's filing, kept in the cache.
 
 We count in Django's cache (Redis in production) rather than pull in
 django-ratelimit, because its fail-open setting only covers DNS errors: a
@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -65,3 +66,32 @@ def once_per_key(key, decide, *, window=86400):
     except Exception:
         logger.warning("Rate limit cache unavailable; verdict not kept.", exc_info=True)
     return limited
+
+
+def intake_limited(*, ip, email, key):
+    """True when this IP or this email has filed too many complaints lately.
+
+    The public form and anonymous API callers share these counters. A key (the
+    form's one-time key, the API's Idempotency-Key) is counted once: a double
+    click racing itself is one attempt (the idempotent submit gives both
+    requests the same complaint), and a refused request sent again is refused
+    again.
+    """
+    limits = settings.AMENDS
+
+    def decide():
+        ip_ok = hit(
+            "ip",
+            ip or "",
+            limit=limits["RATE_LIMIT_PER_IP"],
+            window=limits["RATE_LIMIT_PER_IP_WINDOW"],
+        )
+        email_ok = hit(
+            "email",
+            email,
+            limit=limits["RATE_LIMIT_PER_EMAIL"],
+            window=limits["RATE_LIMIT_PER_EMAIL_WINDOW"],
+        )
+        return not (ip_ok and email_ok)
+
+    return once_per_key(key, decide)

@@ -72,6 +72,7 @@ def complaint_submit(
     timezone_name="",
     attachments=(),
     idempotency_key=None,
+    idempotency_fingerprint="",
     logged_by=None,
     ip_address=None,
     customer=None,
@@ -81,7 +82,9 @@ def complaint_submit(
 
     Returns ``(complaint, created)``. With an ``idempotency_key`` already used,
     returns the complaint that key made and ``created=False``: a refresh or a
-    double click files one complaint. ``attachments`` are pairs of an upload
+    double click files one complaint; ``idempotency_fingerprint`` (the API's
+    hash of the request) is stored with the key so that a reuse with another
+    body can be told apart. ``attachments`` are pairs of an upload
     and its sniffed extension, already checked by the form. ``submitted_at``
     is now, unless the complaint reached us earlier (an import, the demo data).
     """
@@ -112,6 +115,7 @@ def complaint_submit(
                         "language": language,
                         "timezone": timezone_name,
                         "idempotency_key": idempotency_key or None,
+                        "idempotency_fingerprint": idempotency_fingerprint,
                         "logged_by": logged_by,
                         "ip_address": ip_address,
                         "submitted_at": submitted_at or timezone.now(),

@@ -33,33 +33,6 @@ class TrackingMessageForm(forms.Form):
     )
 
 
-def _rate_limited(ip, email, form_key):
-    """True when this IP or this email has filed too many complaints lately.
-
-    A form key is counted once: a double click racing itself is one attempt
-    (the idempotent submit gives both requests the same complaint), and a
-    refresh of a refused form is refused again.
-    """
-    limits = settings.AMENDS
-
-    def decide():
-        ip_ok = ratelimit.hit(
-            "ip",
-            ip or "",
-            limit=limits["RATE_LIMIT_PER_IP"],
-            window=limits["RATE_LIMIT_PER_IP_WINDOW"],
-        )
-        email_ok = ratelimit.hit(
-            "email",
-            email,
-            limit=limits["RATE_LIMIT_PER_EMAIL"],
-            window=limits["RATE_LIMIT_PER_EMAIL_WINDOW"],
-        )
-        return not (ip_ok and email_ok)
-
-    return ratelimit.once_per_key(form_key, decide)
-
-
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     if request.method == "GET":
@@ -76,7 +49,7 @@ def complaint_new(request):
     existing = Complaint.objects.filter(idempotency_key=form.idempotency_key).first()
     if existing is None:
         ip = client_ip(request)
-        if _rate_limited(ip, data["email"], form.idempotency_key):
+        if ratelimit.intake_limited(ip=ip, email=data["email"], key=form.idempotency_key):
             context["rate_limited"] = True
             return render(request, "complaints/form.html", context, status=429)
         existing, _created = complaint_submit(

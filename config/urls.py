@@ -3,9 +3,15 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("complaints.urls")),
+    path("survey/", include("recovery.survey_urls")),
     path("agent/outbox/", include("notifications.urls")),
     path("agent/", include("recovery.urls")),
+    path("manager/", include("recovery.review.urls")),
+    path("api/", include("config.api")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The provider's tracking and inbound webhooks: anymail.urls, with a
+    # malformed payload answered 400 instead of 500 (notifications/webhooks.py).
+    path("anymail/", include("notifications.webhooks")),
 ]

@@ -211,3 +211,20 @@ def ticket_queue(*, filters, user, page=1, per_page=PER_PAGE, now=None):
         has_next=len(rows) > per_page,
         counts=queue_counts(user=user, now=now),
     )
+
+
+def queue_tickets(*, filters, user, assignee_id=None, now=None):
+    """The queue's tickets for the API, unordered (its cursor pagination orders them).
+
+    The same conditions as the page (``filters_q``), narrowed to one
+    assignee if asked. Without a status filter, the open tickets; a closed
+    status lists those instead (the page finds them through its search).
+    """
+    now = now or timezone.now()
+    tickets = Ticket.objects.filter(filters_q(filters, user=user, now=now))
+    if assignee_id is not None:
+        tickets = tickets.filter(assignee_id=assignee_id)
+    if not filters.status or filters.status in OPEN_STATUSES:
+        # Repeated even with an open status, so the partial indexes apply.
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    return tickets.select_related("complaint__customer", "complaint__category", "assignee")

@@ -1,7 +1,7 @@
 """Reads for the agents' pages, and the questions the workflow asks of the ledger."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import AGENTS, MANAGERS, is_agent, is_manager
@@ -11,7 +11,7 @@ from recovery.choices import (
     CompensationStatus,
     Status,
 )
-from recovery.models import ApprovalLimit, Compensation, Ticket, TicketEvent
+from recovery.models import ApprovalLimit, CallbackAttempt, Compensation, Ticket, TicketEvent
 
 
 def ticket_for_agent(reference):
@@ -34,6 +34,41 @@ def ticket_for_agent(reference):
         .filter(complaint__reference=reference)
         .first()
     )
+
+
+def ticket_for_api(reference):
+    """``ticket_for_agent`` plus the callback attempts, which the API lists and the page does not.
+
+    One more query, whatever the number of calls; kept apart so that the
+    page does not pay for a list it does not show.
+    """
+    ticket = ticket_for_agent(reference)
+    if ticket is not None:
+        prefetch_related_objects(
+            [ticket],
+            Prefetch("callback_attempts", queryset=CallbackAttempt.objects.select_related("agent")),
+        )
+    return ticket
+
+
+def breached_tickets(*, since=None, until=None, assignee_id=None, category_id=None):
+    """Tickets whose callback promise the sweep marked broken, open or closed, for the managers.
+
+    ``since`` (inclusive) and ``until`` (exclusive) bound ``breached_at``.
+    The caller orders and pages them.
+    """
+    tickets = Ticket.objects.filter(breached_at__isnull=False).select_related(
+        "complaint__category", "assignee"
+    )
+    if since is not None:
+        tickets = tickets.filter(breached_at__gte=since)
+    if until is not None:
+        tickets = tickets.filter(breached_at__lt=until)
+    if assignee_id is not None:
+        tickets = tickets.filter(assignee_id=assignee_id)
+    if category_id is not None:
+        tickets = tickets.filter(complaint__category_id=category_id)
+    return tickets
 
 
 def ledger_is_settled(*, ticket):

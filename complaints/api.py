@@ -1,0 +1,276 @@
+"""Filing a complaint through the API: the public form's rules, as JSON.
+
+Anyone may file. Anonymous callers (and logged-in users without a role) get
+the public form's rules: an email and consent are required, and the same
+per-IP and per-email rate limits count their complaints. Agents and managers
+get the phone-intake rules instead (an email or a phone number; consent as
+the customer gave it) and are not rate limited (their token is throttled).
+The form's honeypot and minimum fill time are for browsers and do not apply.
+Attachments are not accepted in v1: the body is JSON only.
+
+An ``Idempotency-Key`` header makes a retry safe. The key is stored on the
+complaint (``Complaint.idempotency_key``, unique, so two racing requests
+still make one complaint), hashed together with who sent it: the caller's
+user, or for anonymous callers their IP address, so nobody can fetch
+another caller's tracking link by guessing their key. A hash of the
+validated body is stored beside it; the same key with another body is
+refused with 422 rather than answered with the first complaint.
+"""
+
+import hashlib
+import json
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import ratelimit
+from complaints.client import client_ip
+from complaints.forms import VALID_TIMEZONES
+from complaints.models import Category, Channel, Complaint
+from complaints.phones import to_e164
+from complaints.services import complaint_submit
+from config.roles import is_agent
+from recovery.models import Ticket
+
+KEY_HEADER = "Idempotency-Key"
+KEY_RE = re.compile(r"^[!-~]{1,255}$")  # visible ASCII, as a header can carry it
+
+
+class RateLimited(APIException):
+    status_code = 429
+    default_code = "rate_limited"
+    default_detail = _(
+        "We have received too many complaints from this connection or this email address in a "
+        "short time, so we cannot take another one right now. Please try again later, or call "
+        "us: we will gladly take your complaint by phone."
+    )
+
+
+class IdempotencyKeyReused(APIException):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+    default_detail = _(
+        "This Idempotency-Key was already used for a different complaint. "
+        "Send a new key with a new complaint."
+    )
+
+
+def _optional(**kwargs):
+    return {"required": False, "allow_blank": True, "default": "", **kwargs}
+
+
+class ComplaintInput(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=200, error_messages={"required": _("Tell us your name.")}
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        error_messages={"invalid": _("Enter a valid email address, such as name@example.com.")},
+        help_text="Required, unless an agent files with a phone number.",
+        **_optional(),
+    )
+    phone = serializers.CharField(
+        max_length=40, help_text="Any format; stored in E.164.", **_optional()
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(active=True),
+        error_messages={"required": _("Choose what your complaint is about.")},
+    )
+    order_reference = serializers.CharField(max_length=100, **_optional())
+    description = serializers.CharField(
+        min_length=10,
+        max_length=10000,
+        error_messages={
+            "required": _("Tell us what happened."),
+            "min_length": _("Tell us a little more about what happened (at least 10 characters)."),
+        },
+    )
+    remedy_sought = serializers.CharField(max_length=2000, **_optional())
+    nps = serializers.IntegerField(
+        min_value=0,
+        max_value=10,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="How likely to recommend us, 0 to 10.",
+    )
+    consent = serializers.BooleanField(
+        help_text="The customer agrees to be contacted; must be true unless an agent files."
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The customer's language; by default the request's (Accept-Language).",
+    )
+    timezone = serializers.CharField(
+        max_length=64, help_text="The customer's IANA time zone, e.g. Europe/Paris.", **_optional()
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+
+    def validate_name(self, value):
+        name = " ".join(value.split())
+        if not name:
+            raise serializers.ValidationError(_("Tell us your name."))
+        return name
+
+    def validate_phone(self, value):
+        try:
+            return to_e164(value.strip()) if value.strip() else ""
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    def validate_description(self, value):
+        if len(value.strip()) < 10:
+            raise serializers.ValidationError(
+                _("Tell us a little more about what happened (at least 10 characters).")
+            )
+        return value
+
+    def validate_timezone(self, value):
+        if value and value not in VALID_TIMEZONES:
+            raise serializers.ValidationError(
+                _("Enter a time zone such as Europe/Paris, or leave it out.")
+            )
+        return value
+
+    def validate(self, attrs):
+        if is_agent(self.context["request"].user):
+            if not attrs["email"] and not attrs["phone"]:
+                raise serializers.ValidationError(
+                    _("Enter the customer's email or phone number so we can call them back.")
+                )
+            return attrs
+        errors = {}
+        if not attrs["email"]:
+            errors["email"] = [_("We need your email to keep you informed.")]
+        if not attrs["consent"]:
+            errors["consent"] = [_("We need your permission to contact you about this complaint.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class FiledTicketSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "callback_due_at"]
+
+
+class ComplaintFiledSerializer(serializers.ModelSerializer):
+    tracking_url = serializers.SerializerMethodField(
+        help_text="The customer's private tracking page: send it to them, never publish it."
+    )
+    ticket = FiledTicketSerializer()
+
+    class Meta:
+        model = Complaint
+        fields = ["reference", "submitted_at", "tracking_url", "ticket"]
+
+    def get_tracking_url(self, complaint) -> str:
+        path = reverse("complaints:track", args=[complaint.tracking_token])
+        return self.context["request"].build_absolute_uri(path)
+
+
+def idempotency_key(request, ip):
+    """The stored key for this caller's Idempotency-Key header, or None without one."""
+    raw = request.headers.get(KEY_HEADER, "")
+    if not raw:
+        return None
+    if not KEY_RE.match(raw):
+        raise serializers.ValidationError(
+            {KEY_HEADER: [_("Use up to 255 visible ASCII characters, such as a UUID.")]}
+        )
+    caller = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{ip}"
+    # 64 characters fit the column; "api:" keeps these apart from the form's keys.
+    return "api:" + hashlib.sha256(f"{caller}\n{raw}".encode()).hexdigest()[:60]
+
+
+def fingerprint(data):
+    """A hash of the validated body: the same complaint, however its JSON was spelled."""
+    canonical = {k: (v.pk if isinstance(v, Category) else v) for k, v in data.items()}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class ComplaintCreateView(APIView):
+    permission_classes = [AllowAny]
+    error_statuses = (422,)
+
+    @extend_schema(
+        operation_id="complaints_create",
+        summary="File a complaint",
+        description="Anonymous callers follow the public form's rules and rate limits "
+        "(email and consent required); agents follow the phone intake's (an email or a "
+        "phone number). JSON only: no attachments in v1.",
+        parameters=[
+            OpenApiParameter(
+                KEY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="Any unique string (a UUID): a retry with the same key and body "
+                "gets the first answer; with another body, 422.",
+                pattern=KEY_RE.pattern,
+            )
+        ],
+        request=ComplaintInput,
+        responses={201: ComplaintFiledSerializer},
+    )
+    def post(self, request):
+        body = ComplaintInput(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        agent = is_agent(request.user)
+        ip = client_ip(request)
+        key = idempotency_key(request, ip)
+        digest = fingerprint(data)
+        existing = key and Complaint.objects.filter(idempotency_key=key).first()
+        if existing:
+            return self._replay(request, existing, digest)
+        # Without a key every request counts; with one, a retry is not counted twice.
+        if not agent and ratelimit.intake_limited(
+            ip=ip, email=data["email"], key=key or uuid.uuid4().hex
+        ):
+            raise RateLimited()
+        complaint, created = complaint_submit(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            category=data["category"],
+            description=data["description"],
+            remedy_sought=data["remedy_sought"],
+            order_reference=data["order_reference"],
+            nps_at_intake=data["nps"],
+            consent_to_contact=data["consent"],
+            channel=data["channel"],
+            language=data.get("language") or get_language() or settings.LANGUAGE_CODE,
+            timezone_name=data["timezone"],
+            idempotency_key=key,
+            idempotency_fingerprint=digest,
+            logged_by=request.user if agent else None,
+            ip_address=None if agent else ip,
+        )
+        if not created:  # a twin request with the same key won the race
+            return self._replay(request, complaint, digest)
+        return self._answer(request, complaint)
+
+    def _replay(self, request, complaint, digest):
+        if complaint.idempotency_fingerprint != digest:
+            raise IdempotencyKeyReused()
+        response = self._answer(request, complaint)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    def _answer(self, request, complaint):
+        complaint = Complaint.objects.select_related("ticket").get(pk=complaint.pk)
+        data = ComplaintFiledSerializer(complaint, context={"request": request}).data
+        return Response(data, status=201)
