@@ -108,6 +108,14 @@ class Compensation(models.Model):
         verbose_name_plural = _("compensations")
         # The services check all of this first, with friendlier messages; the
         # database keeps the ledger sound whatever writes to it.
+        # The review's compensation figures: what was handed over in a period.
+        indexes = [
+            models.Index(
+                fields=["fulfilled_at"],
+                name="compensation_fulfilled_idx",
+                condition=models.Q(status=CompensationStatus.FULFILLED),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0),

@@ -117,6 +117,26 @@ class Ticket(models.Model):
                 name="ticket_follow_up_due_idx",
                 condition=models.Q(status__in=OPEN_STATUSES, follow_up_due_at__isnull=False),
             ),
+            # The managers' review (recovery/review/selectors) counts each figure
+            # at its own moment, open and closed tickets alike: promises due,
+            # first contacts, breaches and resolutions of a period are ranges
+            # of these, so a month reads a month of rows, not two years.
+            models.Index(fields=["callback_promised_at"], name="ticket_promised_idx"),
+            models.Index(
+                fields=["acknowledged_at"],
+                name="ticket_acknowledged_idx",
+                condition=models.Q(acknowledged_at__isnull=False),
+            ),
+            models.Index(
+                fields=["breached_at"],
+                name="ticket_breached_idx",
+                condition=models.Q(breached_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolved_at"],
+                name="ticket_resolved_idx",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -165,7 +185,17 @@ class TicketEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_time_idx"),
+            # The review's reopen rate: resolutions and reopenings of a period
+            # (a reopening clears resolved_at, so only the timeline has them).
+            models.Index(
+                fields=["created_at"],
+                name="event_resolution_idx",
+                condition=models.Q(kind="status")
+                & (models.Q(to_status="resolved") | models.Q(from_status="resolved")),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

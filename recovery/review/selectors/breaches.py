@@ -1,0 +1,146 @@
+"""Broken callback promises: every breach of a period, and the tickets about to break theirs.
+
+The rows are ``values()`` dictionaries, read through ``.iterator()`` by the
+CSV export, so a year of breaches streams without filling memory.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from recovery.choices import EventKind, Priority, Status
+from recovery.models import Ticket, TicketEvent
+from recovery.review.selectors.common import duration, in_period
+
+# "At risk now": the callback is owed within this long and nobody has called.
+AT_RISK_WITHIN = timedelta(hours=4)
+NOBODY = "none"
+
+_ROW_FIELDS = (
+    "pk",
+    "complaint__reference",
+    "status",
+    "priority",
+    "opened_at",
+    "callback_promised_at",
+    "callback_due_at",
+    "acknowledged_at",
+    "breached_at",
+    "escalated_at",
+    "assignee_id",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "complaint__category__name_en",
+    "complaint__category__name_fr",
+)
+
+
+@dataclass(frozen=True)
+class BreachFilters:
+    """Which breaches a manager wants: one agent (or nobody), one category, one priority."""
+
+    agent: int | str | None = None
+    category: int | None = None
+    priority: str = ""
+
+    @classmethod
+    def from_params(cls, params):
+        agent = params.get("agent", "")
+        category = params.get("category", "")
+        return cls(
+            agent=NOBODY if agent == NOBODY else (int(agent) if _small_int(agent) else None),
+            category=int(category) if _small_int(category) else None,
+            priority=params.get("priority") if params.get("priority") in Priority.values else "",
+        )
+
+    def params(self):
+        return {
+            key: value
+            for key, value in (
+                ("agent", self.agent),
+                ("category", self.category),
+                ("priority", self.priority),
+            )
+            if value not in (None, "")
+        }
+
+
+def _small_int(value):
+    return value.isdigit() and len(value) < 10
+
+
+def _filtered(tickets, filters, priority_field):
+    if filters.agent == NOBODY:
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.agent is not None:
+        tickets = tickets.filter(assignee_id=filters.agent)
+    if filters.category is not None:
+        tickets = tickets.filter(complaint__category_id=filters.category)
+    if filters.priority:
+        tickets = tickets.filter(**{priority_field: filters.priority})
+    return tickets
+
+
+def priority_at_breach():
+    """The priority the ticket had when it was breached (a breach raises it to high).
+
+    Read from the BREACHED event's payload; a ticket without one keeps its
+    own priority.
+    """
+    events = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=EventKind.BREACHED)
+    return Coalesce(
+        Subquery(events.order_by("created_at").values(was=KT("payload__priority_was"))[:1]),
+        F("priority"),
+        output_field=CharField(),
+    )
+
+
+def breached_tickets(*, period, filters=BreachFilters()):
+    """Tickets breached in the period, latest first, with how late the first contact came.
+
+    ``late`` is ``acknowledged_at - callback_promised_at``, None while nobody
+    has called. ``escalated_at`` is set when nobody had the ticket at the breach.
+    """
+    tickets = Ticket.objects.filter(in_period("breached_at", period)).annotate(
+        late=duration("acknowledged_at", "callback_promised_at"),
+        priority_at_breach=priority_at_breach(),
+    )
+    tickets = _filtered(tickets, filters, "priority_at_breach")
+    return tickets.values(*_ROW_FIELDS, "late", "priority_at_breach").order_by(
+        "-breached_at", "-pk"
+    )
+
+
+def breach_count(*, period, filters=BreachFilters()):
+    """How many ``breached_tickets`` there are, read from ``ticket_breached_idx`` without joins."""
+    tickets = Ticket.objects.filter(in_period("breached_at", period))
+    if filters.priority:
+        tickets = tickets.annotate(priority_at_breach=priority_at_breach())
+    return _filtered(tickets, filters, "priority_at_breach").count()
+
+
+def _at_risk(now, filters):
+    now = now or timezone.now()
+    tickets = Ticket.objects.filter(
+        status=Status.NEW,
+        callback_due_at__gte=now,
+        callback_due_at__lt=now + AT_RISK_WITHIN,
+    )
+    return _filtered(tickets, filters, "priority")
+
+
+def at_risk_tickets(*, now=None, filters=BreachFilters()):
+    """New tickets whose callback falls due within AT_RISK_WITHIN: call them first.
+
+    An index range on ``ticket_open_due_idx``, soonest first.
+    """
+    return _at_risk(now, filters).values(*_ROW_FIELDS).order_by("callback_due_at", "pk")
+
+
+def at_risk_count(*, now=None, filters=BreachFilters()):
+    return _at_risk(now, filters).count()

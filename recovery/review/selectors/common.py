@@ -1,0 +1,37 @@
+"""Small pieces the review's selectors share."""
+
+from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+
+from recovery.survey import NpsClass, nps_class
+
+# The NPS groups as score bounds a query can filter on, read off
+# recovery.survey.nps_class so the review and the survey flow never disagree.
+PROMOTER_MIN = min(s for s in range(11) if nps_class(s) == NpsClass.PROMOTER)
+PASSIVE_MIN = min(s for s in range(11) if nps_class(s) == NpsClass.PASSIVE)
+
+
+def between(field, start, end):
+    """``field`` in [start, end): the half-open span every period uses."""
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def in_period(field, period):
+    return between(field, period.start, period.end)
+
+
+def duration(later, earlier):
+    """``later - earlier`` as a duration (interval on PostgreSQL)."""
+    return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+
+
+def of_ticket(column):
+    """``column`` of the row's ticket (``ticket_id``), looked up by primary key, row by row.
+
+    Surveys and compensation lines of a period are a small share of their
+    table; a lookup per row reads only their tickets, where a join tempts the
+    planner into hashing all the tickets (and complaints) there are. Group by
+    it rather than filter on it: a filter would repeat the lookup per use.
+    """
+    from recovery.models import Ticket
+
+    return Subquery(Ticket.objects.filter(pk=OuterRef("ticket_id")).values(column)[:1])

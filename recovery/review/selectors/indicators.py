@@ -1,0 +1,255 @@
+"""The indicators of one period: intake, the callback promise, resolution, surveys, compensation.
+
+One query per function; ``review_indicators`` runs them all, so the page costs
+the same whether the period holds ten tickets or half a million.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from complaints.models import Category, Complaint
+from recovery.choices import CompensationStatus, EventKind, Status
+from recovery.models import Compensation, Survey, Ticket, TicketEvent
+from recovery.review.aggregates import Percentiles
+from recovery.review.selectors.common import (
+    PASSIVE_MIN,
+    PROMOTER_MIN,
+    duration,
+    in_period,
+    of_ticket,
+)
+
+# Time to first contact, in hours: the bins of its chart. None is "and more".
+FIRST_CONTACT_BINS = ((0, 1), (1, 4), (4, 8), (8, 24), (24, 48), (48, 72), (72, None))
+
+
+def category_names():
+    """``{pk: (name_en, name_fr)}`` for every category: a handful of rows, read once per page.
+
+    Kept out of the aggregates, whose GROUP BY stays on narrow ids.
+    """
+    return {pk: (en, fr) for pk, en, fr in Category.objects.values_list("pk", "name_en", "name_fr")}
+
+
+def complaints_received(*, period):
+    """Complaints submitted in the period, counted per (channel, category id): ``[{...}]``."""
+    return list(
+        Complaint.objects.filter(in_period("submitted_at", period))
+        .values("channel", "category_id")
+        .annotate(complaints=Count("pk"))
+        .order_by()
+    )
+
+
+def promise_due(period, now):
+    """Tickets whose callback promise fell due in the period, up to ``now``.
+
+    A ticket closed as invalid before anybody called (spam, a duplicate) was
+    never owed the call, so it is left out.
+    """
+    return (
+        in_period("callback_promised_at", period)
+        & Q(callback_promised_at__lte=now)
+        & ~Q(status=Status.CLOSED_INVALID, acknowledged_at__isnull=True)
+    )
+
+
+def promise_kept(period, now):
+    return promise_due(period, now) & Q(acknowledged_at__lte=F("callback_promised_at"))
+
+
+def ticket_figures(*, period, now=None):
+    """The callback promise, first contact, breaches and resolution, in one pass over tickets.
+
+    The rows read are those with any of the four moments in the period, each
+    through its own index; every figure then filters on its own moment.
+    """
+    now = now or timezone.now()
+    contacted = in_period("acknowledged_at", period)
+    breached = in_period("breached_at", period)
+    resolved = in_period("resolved_at", period)
+    first_contact = duration("acknowledged_at", "opened_at")
+    to_resolution = duration("resolved_at", "opened_at")
+    figures = Ticket.objects.filter(
+        in_period("callback_promised_at", period) | contacted | breached | resolved
+    ).aggregate(
+        promises_due=Count("pk", filter=promise_due(period, now)),
+        promises_kept=Count("pk", filter=promise_kept(period, now)),
+        contacted=Count("pk", filter=contacted),
+        # Median and p90 from one sort of the durations.
+        first_contact=Percentiles(first_contact, (0.5, 0.9), filter=contacted),
+        breaches=Count("pk", filter=breached),
+        resolved=Count("pk", filter=resolved),
+        resolution=Percentiles(to_resolution, (0.5,), filter=resolved),
+    )
+    figures["first_contact_median"], figures["first_contact_p90"] = figures.pop("first_contact")
+    (figures["resolution_median"],) = figures.pop("resolution")
+    return figures
+
+
+def first_contact_bins(*, period):
+    """``[(low, high, contacts)]``: the first contacts of the period by hours since the complaint.
+
+    A CASE stops at the first bin that fits, so each contact is compared a
+    few times, not once per bin as FILTERed counts would.
+    """
+    waited = duration("acknowledged_at", "opened_at")
+    whens = [
+        When(Q(waited__lt=timedelta(hours=high)), then=Value(low))
+        for low, high in FIRST_CONTACT_BINS
+        if high is not None
+    ]
+    counts = dict(
+        Ticket.objects.filter(in_period("acknowledged_at", period))
+        .alias(waited=waited)
+        .annotate(bin=Case(*whens, default=Value(FIRST_CONTACT_BINS[-1][0])))
+        .values("bin")
+        .annotate(contacts=Count("pk"))
+        .values_list("bin", "contacts")
+        .order_by()
+    )
+    return [(low, high, counts.get(low, 0)) for low, high in FIRST_CONTACT_BINS]
+
+
+def reopen_figures(*, period):
+    """Resolutions and reopenings (a move out of resolved) in the period, from the timeline.
+
+    A reopened ticket loses its ``resolved_at``, so only the events remember
+    that it was resolved once; they are read through ``event_resolution_idx``.
+    """
+    return TicketEvent.objects.filter(
+        Q(to_status=Status.RESOLVED) | Q(from_status=Status.RESOLVED),
+        in_period("created_at", period),
+        kind=EventKind.STATUS,
+    ).aggregate(
+        resolutions=Count("pk", filter=Q(to_status=Status.RESOLVED)),
+        reopenings=Count("pk", filter=Q(from_status=Status.RESOLVED)),
+    )
+
+
+def survey_figures(*, period):
+    """Follow-up answers given in the period: CSAT, NPS, and NPS at intake of the same tickets.
+
+    An answer counts once; a ticket reopened and surveyed again counts each
+    answer. The conversion counts tickets: a detractor at intake who answered
+    in the period, and whether any answer was 7 or more. Read grouped by the
+    intake score (one lookup per answer, see ``of_ticket``), then added up.
+    """
+    groups = (
+        Survey.objects.filter(in_period("answered_at", period))
+        .annotate(intake=of_ticket("complaint__nps_at_intake"))
+        .values("intake")
+        .annotate(
+            answers=Count("pk"),
+            csat_answers=Count("csat"),
+            csat_total=Sum("csat"),
+            csat_satisfied=Count("pk", filter=Q(csat__gte=4)),
+            nps_answers=Count("nps"),
+            promoters=Count("pk", filter=Q(nps__gte=PROMOTER_MIN)),
+            detractors=Count("pk", filter=Q(nps__lt=PASSIVE_MIN)),
+            # A ticket has one intake score, so per-group distinct counts add up.
+            nps_tickets=Count("ticket", distinct=True, filter=Q(nps__isnull=False)),
+            won_back=Count("ticket", distinct=True, filter=Q(nps__gte=PASSIVE_MIN)),
+        )
+        .order_by()
+    )
+    figures = dict.fromkeys(
+        (
+            "answers",
+            "csat_answers",
+            "csat_satisfied",
+            "nps_answers",
+            "promoters",
+            "detractors",
+            "paired",
+            "paired_promoters_after",
+            "paired_detractors_after",
+            "paired_promoters_before",
+            "paired_detractors_before",
+            "detractors_at_intake",
+            "converted",
+        ),
+        0,
+    )
+    csat_total = 0
+    for group in groups:
+        for key in ("answers", "csat_answers", "csat_satisfied", "nps_answers", "promoters"):
+            figures[key] += group[key]
+        figures["detractors"] += group["detractors"]
+        csat_total += group["csat_total"] or 0
+        intake = group["intake"]
+        if intake is None:
+            continue
+        figures["paired"] += group["nps_answers"]
+        figures["paired_promoters_after"] += group["promoters"]
+        figures["paired_detractors_after"] += group["detractors"]
+        if intake >= PROMOTER_MIN:
+            figures["paired_promoters_before"] += group["nps_answers"]
+        elif intake < PASSIVE_MIN:
+            figures["paired_detractors_before"] += group["nps_answers"]
+            figures["detractors_at_intake"] += group["nps_tickets"]
+            figures["converted"] += group["won_back"]
+    answered = figures["csat_answers"]
+    figures["csat_average"] = Decimal(csat_total) / answered if answered else None
+    figures["passives"] = figures["nps_answers"] - figures["promoters"] - figures["detractors"]
+    return figures
+
+
+def given_in(period):
+    """Compensation handed over in the period (fulfilled; "none" lines are recorded so too)."""
+    return Compensation.objects.filter(
+        in_period("fulfilled_at", period), status=CompensationStatus.FULFILLED
+    )
+
+
+def compensation_by_kind(*, period):
+    """Lines and amount given per (kind, currency); currency "" for no amount."""
+    return list(
+        given_in(period)
+        .values("kind", "currency")
+        .annotate(lines=Count("pk"), amount=Sum("amount"))
+        .order_by("kind", "currency")
+    )
+
+
+def compensation_by_currency(*, period):
+    """Per currency: the total given and the number of tickets it went to (for the average)."""
+    return list(
+        given_in(period)
+        .filter(amount__isnull=False)
+        .values("currency")
+        .annotate(tickets=Count("ticket", distinct=True), amount=Sum("amount"))
+        .order_by("currency")
+    )
+
+
+def breaches_per_day(*, period):
+    """``[(day, breaches)]`` for every day of the period, days without one included."""
+    counts = dict(
+        Ticket.objects.filter(in_period("breached_at", period))
+        .annotate(day=TruncDate("breached_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(breaches=Count("pk"))
+        .values_list("day", "breaches")
+        .order_by()
+    )
+    return [(day, counts.get(day, 0)) for day in period.days()]
+
+
+def review_indicators(*, period, now=None):
+    """Everything the indicators page shows: nine queries, whatever the period."""
+    return {
+        "categories": category_names(),
+        "received": complaints_received(period=period),
+        "tickets": ticket_figures(period=period, now=now),
+        "first_contact_bins": first_contact_bins(period=period),
+        "reopens": reopen_figures(period=period),
+        "surveys": survey_figures(period=period),
+        "compensation_by_kind": compensation_by_kind(period=period),
+        "compensation_by_currency": compensation_by_currency(period=period),
+        "breaches_per_day": breaches_per_day(period=period),
+    }

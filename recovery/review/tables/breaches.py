@@ -1,0 +1,132 @@
+"""The SLA page's tables: breaches of the period and tickets at risk now, one row per ticket.
+
+A year of breaches is tens of thousands of rows streamed to a CSV, so what
+every row repeats (the words, the labels, the ticket URL, the time zone) is
+worked out once per table, not once per row.
+"""
+
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recovery.choices import Priority, Status
+from recovery.review.tables.base import Column, Link, Table, category_name, hours, person
+
+_PLACEHOLDER = "REFERENCE"
+
+
+class _Cells:
+    """The cells both tables share, with everything constant computed in the request's language."""
+
+    def __init__(self):
+        self.ticket_url = reverse("agent:ticket", args=[_PLACEHOLDER])
+        self.nobody = _("Nobody")
+        self.yes, self.no = _("yes"), _("no")
+        self.not_contacted = _("Still not contacted")
+        self.priorities = {value: str(label) for value, label in Priority.choices}
+        self.statuses = {value: str(label) for value, label in Status.choices}
+        self.zone = timezone.get_current_timezone()
+        self.french = category_name("en", "fr") == "fr"
+
+    def reference(self, row):
+        reference = row["complaint__reference"]
+        return Link(reference, self.ticket_url.replace(_PLACEHOLDER, quote(reference)))
+
+    def when(self, value):
+        """As ``tables.base.when``, with the time zone looked up once."""
+        return None if value is None else value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+
+    def agent(self, row):
+        if row["assignee_id"] is None:
+            return self.nobody
+        return person(
+            row["assignee__first_name"], row["assignee__last_name"], row["assignee__username"]
+        )
+
+    def category(self, row):
+        # category_name() asks for the active language, a thread-local lookup: once is enough.
+        return row[
+            "complaint__category__name_fr" if self.french else "complaint__category__name_en"
+        ]
+
+
+def _rows(build, rows):
+    """A list for a page's slice; a generator for the CSV's iterator, so nothing piles up."""
+    if isinstance(rows, list):
+        return [build(row) for row in rows]
+    return (build(row) for row in rows)
+
+
+def breaches_table(rows, *, total=None):
+    """``rows`` from ``selectors.breaches.breached_tickets``: a page's slice, or its iterator.
+
+    Late by: from the promised time to the first contact, in hours; empty
+    while nobody has called.
+    """
+    cells = _Cells()
+
+    def row_of(row):
+        contacted = row["acknowledged_at"] is not None
+        return [
+            cells.reference(row),
+            cells.when(row["breached_at"]),
+            cells.when(row["callback_promised_at"]),
+            cells.when(row["acknowledged_at"]) if contacted else cells.not_contacted,
+            hours(row["late"]) if contacted else None,
+            cells.agent(row),
+            cells.yes if row["escalated_at"] else cells.no,
+            cells.category(row),
+            cells.priorities.get(row["priority_at_breach"], row["priority_at_breach"]),
+            cells.statuses.get(row["status"], row["status"]),
+        ]
+
+    return Table(
+        "breaches",
+        _("Breached tickets"),
+        [
+            Column(_("Reference")),
+            Column(_("Breached")),
+            Column(_("Promised by")),
+            Column(_("First contact")),
+            Column(_("Late by (hours)"), True),
+            Column(_("Agent")),
+            Column(_("Nobody had it at the breach")),
+            Column(_("Category")),
+            Column(_("Priority at the breach")),
+            Column(_("Status now")),
+        ],
+        _rows(row_of, rows),
+        total=total,
+    )
+
+
+def at_risk_table(rows, *, now, total=None):
+    """``rows`` from ``selectors.breaches.at_risk_tickets``, soonest due first."""
+    cells = _Cells()
+
+    def row_of(row):
+        return [
+            cells.reference(row),
+            cells.when(row["callback_due_at"]),
+            int((row["callback_due_at"] - now).total_seconds() // 60),
+            cells.agent(row),
+            cells.category(row),
+            cells.priorities.get(row["priority"], row["priority"]),
+        ]
+
+    return Table(
+        "at_risk",
+        _("At risk now: due within 4 hours, nobody has called yet"),
+        [
+            Column(_("Reference")),
+            Column(_("Callback due")),
+            Column(_("Minutes left"), True),
+            Column(_("Agent")),
+            Column(_("Category")),
+            Column(_("Priority")),
+        ],
+        _rows(row_of, rows),
+        total=total,
+    )

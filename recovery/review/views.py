@@ -1,0 +1,158 @@
+"""The managers' review pages under /manager/, and every table's CSV.
+
+Each page runs a fixed number of queries whatever the period: the selectors
+aggregate in the database, and the two long lists (breaches, at risk) are
+shown a page at a time.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+
+from config.roles import manager_required
+from recovery.choices import Priority
+from recovery.review import charts
+from recovery.review.export import csv_response
+from recovery.review.scope import Scope
+from recovery.review.selectors import agents as agent_selectors
+from recovery.review.selectors import breaches as breach_selectors
+from recovery.review.selectors import indicators as indicator_selectors
+from recovery.review.selectors import lessons as lesson_selectors
+from recovery.review.tables import EXPORTS, agents, breaches, indicators, lessons
+from recovery.review.tables.base import category_name, person
+
+BREACHES_PER_PAGE = 50
+AT_RISK_SHOWN = 50
+
+
+def _context(scope, page_name, **extra):
+    period = scope.period
+    return {
+        "scope": scope,
+        "period": period,
+        "page_name": page_name,
+        "query": scope.query(),
+        "period_query": urlencode(period.params()),
+        "previous_query": scope.query(period=period.previous()),
+        "following_query": scope.query(period=period.following()),
+        **extra,
+    }
+
+
+@manager_required
+@require_safe
+def review_indicators(request):
+    scope = Scope.from_request(request)
+    figures = indicator_selectors.review_indicators(period=scope.period, now=scope.now)
+    tables = indicators.indicator_tables(figures)
+    return render(
+        request,
+        "review/indicators.html",
+        _context(
+            scope,
+            "indicators",
+            indicators=indicators.indicator_cards(figures),
+            tables=tables,
+            breaches_chart=charts.breaches_chart(figures["breaches_per_day"]),
+            first_contact_chart=charts.first_contact_chart(tables["first_contact"]),
+            nps_chart=charts.nps_chart(
+                indicators.nps_groups(figures["surveys"]), figures["surveys"]["paired"]
+            ),
+        ),
+    )
+
+
+def _page_number(request):
+    page = request.GET.get("page", "1")
+    return int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1
+
+
+@manager_required
+@require_safe
+def review_breaches(request):
+    scope = Scope.from_request(request)
+    page = _page_number(request)
+    breached = breach_selectors.breached_tickets(period=scope.period, filters=scope.filters)
+    start = (page - 1) * BREACHES_PER_PAGE
+    at_risk = breach_selectors.at_risk_tickets(now=scope.now, filters=scope.filters)
+    total = breach_selectors.breach_count(period=scope.period, filters=scope.filters)
+    return render(
+        request,
+        "review/breaches.html",
+        _context(
+            scope,
+            "breaches",
+            breaches=breaches.breaches_table(
+                list(breached[start : start + BREACHES_PER_PAGE]), total=total
+            ),
+            at_risk=breaches.at_risk_table(
+                list(at_risk[:AT_RISK_SHOWN]),
+                now=scope.now,
+                total=breach_selectors.at_risk_count(now=scope.now, filters=scope.filters),
+            ),
+            page=page,
+            has_next=start + BREACHES_PER_PAGE < total,
+            staff=sorted(
+                (
+                    (row["pk"], person(row["first_name"], row["last_name"], row["username"]))
+                    for row in agent_selectors.staff_names()
+                    if row["holds"]
+                ),
+                key=lambda item: item[1].lower(),
+            ),
+            categories=sorted(
+                (
+                    (pk, category_name(*names))
+                    for pk, names in indicator_selectors.category_names().items()
+                ),
+                key=lambda item: item[1].lower(),
+            ),
+            priorities=Priority.choices,
+        ),
+    )
+
+
+@manager_required
+@require_safe
+def review_lessons(request):
+    scope = Scope.from_request(request)
+    mix = lesson_selectors.complaint_mix(period=scope.period)
+    by_kind = indicator_selectors.compensation_by_kind(period=scope.period)
+    return render(
+        request,
+        "review/lessons.html",
+        _context(
+            scope,
+            "lessons",
+            previous_period=scope.period.previous(),
+            categories=lessons.category_pareto_table(mix, indicator_selectors.category_names()),
+            remedies=lessons.remedy_pareto_table(mix, by_kind),
+        ),
+    )
+
+
+@manager_required
+@require_safe
+def review_agents(request):
+    scope = Scope.from_request(request)
+    figures = agent_selectors.review_agents(period=scope.period, now=scope.now)
+    return render(
+        request,
+        "review/agents.html",
+        _context(scope, "agents", agents=agents.agents_table(figures)),
+    )
+
+
+@manager_required
+@require_safe
+def review_export(request, name):
+    build = EXPORTS.get(name)
+    if build is None:
+        raise Http404
+    scope = Scope.from_request(request)
+    period = scope.period
+    return csv_response(
+        build(scope),
+        filename=f"amends-{name}-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.csv",
+    )

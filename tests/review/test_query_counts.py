@@ -1,0 +1,60 @@
+"""A review page costs the same queries whatever the period and however much it holds."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.factories import AgentFactory
+from tests.review.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+# Session, user and the user's groups, then the page's own reads (see each
+# view's selectors: one aggregate per table).
+PAGE_QUERIES = {
+    "indicators": 3 + 9,
+    "breaches": 3 + 6,
+    "lessons": 3 + 3,
+    "agents": 3 + 5,
+}
+A_QUIET_WEEK = "period=week&date=2026-01-05"
+TWO_YEARS = "period=custom&from=2025-04-11&to=2027-04-10"
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.mark.parametrize("page", PAGE_QUERIES)
+def test_a_page_runs_the_same_queries_for_an_empty_week_and_two_full_years(
+    manager_client, history, page, django_assert_num_queries
+):
+    url = reverse(f"review:{page}")
+    with time_machine.travel(NOW, tick=False):
+        with django_assert_num_queries(PAGE_QUERIES[page]):
+            quiet = manager_client.get(f"{url}?{A_QUIET_WEEK}")
+        with django_assert_num_queries(PAGE_QUERIES[page]):
+            busy = manager_client.get(f"{url}?{TWO_YEARS}")
+    assert quiet.status_code == busy.status_code == 200
+    assert busy.context["period"].length == 730
+
+
+def test_more_agents_and_breaches_cost_no_more_queries(
+    manager_client, history, django_assert_num_queries
+):
+    from tests.review.conftest import at
+
+    url = f"{reverse('review:breaches')}?{TWO_YEARS}"
+    with time_machine.travel(NOW, tick=False):
+        with django_assert_num_queries(PAGE_QUERIES["breaches"]):
+            manager_client.get(url)
+        for n in range(5):
+            AgentFactory(username=f"extra{n}")
+        from recovery.models import Ticket
+
+        Ticket.objects.filter(breached_at__isnull=True).update(breached_at=at(3, 15))
+        with django_assert_num_queries(PAGE_QUERIES["breaches"]):
+            response = manager_client.get(url)
+    assert response.context["breaches"].total == 12
