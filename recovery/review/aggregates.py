@@ -29,7 +29,7 @@ class _PercentilesCont:
 
     def __init__(self):
         self.values = []
-        self.fractions = "[]"
+        self.fractions = None
 
     def step(self, fractions, value):
         self.fractions = fractions
@@ -37,11 +37,11 @@ class _PercentilesCont:
             self.values.append(value)
 
     def finalize(self):
-        fractions = json.loads(self.fractions)
+        # No row got through the FILTER: SQL NULL, as PostgreSQL answers.
         if not self.values:
-            return json.dumps([None] * len(fractions))
+            return None
         ordered = sorted(self.values)
-        return json.dumps([_interpolate(ordered, f) for f in fractions])
+        return json.dumps([_interpolate(ordered, f) for f in json.loads(self.fractions)])
 
 
 class _Quantiles(Field):

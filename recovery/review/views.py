@@ -68,6 +68,25 @@ def _page_number(request):
     return int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1
 
 
+def _agent_choices():
+    """(pk, name) of everyone who can hold tickets, for the agent filter."""
+    people = agent_selectors.staff_names()
+    choices = [
+        (row["pk"], person(row["first_name"], row["last_name"], row["username"]))
+        for row in people
+        if row["holds"]
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())
+
+
+def _category_choices():
+    names = indicator_selectors.category_names()
+    return sorted(
+        ((pk, category_name(*name)) for pk, name in names.items()),
+        key=lambda choice: choice[1].lower(),
+    )
+
+
 @manager_required
 @require_safe
 def review_breaches(request):
@@ -93,21 +112,8 @@ def review_breaches(request):
             ),
             page=page,
             has_next=start + BREACHES_PER_PAGE < total,
-            staff=sorted(
-                (
-                    (row["pk"], person(row["first_name"], row["last_name"], row["username"]))
-                    for row in agent_selectors.staff_names()
-                    if row["holds"]
-                ),
-                key=lambda item: item[1].lower(),
-            ),
-            categories=sorted(
-                (
-                    (pk, category_name(*names))
-                    for pk, names in indicator_selectors.category_names().items()
-                ),
-                key=lambda item: item[1].lower(),
-            ),
+            staff=_agent_choices(),
+            categories=_category_choices(),
             priorities=Priority.choices,
         ),
     )

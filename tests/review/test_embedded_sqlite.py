@@ -32,10 +32,13 @@ client.force_login(ManagerFactory())
 query = "period=custom&from=%s&to=%s" % (period.first_day, period.last_day)
 pages = ["/manager/", "/manager/breaches/", "/manager/lessons/", "/manager/agents/",
          "/manager/export/agents.csv"]
+empty = ticket_figures(period=Period("custom", today.replace(year=2020), today.replace(year=2020)))
 print(json.dumps({
     "median": figures["first_contact_median"].total_seconds(),
     "p90": figures["first_contact_p90"].total_seconds(),
+    "empty": [empty["first_contact_median"], empty["resolution_median"]],
     "status": [client.get(page + "?" + query, HTTP_HOST="127.0.0.1").status_code for page in pages],
+    "empty_status": [client.get(page + "?period=week&date=2020-01-06", HTTP_HOST="127.0.0.1").status_code for page in pages],
 }))
 """
 
@@ -65,3 +68,6 @@ def test_review_pages_and_percentiles_work_on_the_embedded_sqlite(tmp_path):
     assert result["median"] == 2.5 * 3600
     assert round(result["p90"]) == round(7.9 * 3600)
     assert result["status"] == [200] * 5
+    # A period with nothing in it: no figure, not an error.
+    assert result["empty"] == [None, None]
+    assert result["empty_status"] == [200] * 5

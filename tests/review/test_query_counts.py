@@ -4,13 +4,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from recovery.models import Ticket
 from tests.factories import AgentFactory
-from tests.review.conftest import NOW
+from tests.review.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
 
 # Session, user and the user's groups, then the page's own reads (see each
-# view's selectors: one aggregate per table).
+# view's selectors: one aggregate per table, plus the category and staff names).
 PAGE_QUERIES = {
     "indicators": 3 + 9,
     "breaches": 3 + 6,
@@ -44,16 +45,12 @@ def test_a_page_runs_the_same_queries_for_an_empty_week_and_two_full_years(
 def test_more_agents_and_breaches_cost_no_more_queries(
     manager_client, history, django_assert_num_queries
 ):
-    from tests.review.conftest import at
-
     url = f"{reverse('review:breaches')}?{TWO_YEARS}"
     with time_machine.travel(NOW, tick=False):
         with django_assert_num_queries(PAGE_QUERIES["breaches"]):
             manager_client.get(url)
         for n in range(5):
             AgentFactory(username=f"extra{n}")
-        from recovery.models import Ticket
-
         Ticket.objects.filter(breached_at__isnull=True).update(breached_at=at(3, 15))
         with django_assert_num_queries(PAGE_QUERIES["breaches"]):
             response = manager_client.get(url)

@@ -2,6 +2,7 @@
 
 from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 
+from recovery.models import Ticket
 from recovery.survey import NpsClass, nps_class
 
 # The NPS groups as score bounds a query can filter on, read off
@@ -32,6 +33,4 @@ def of_ticket(column):
     planner into hashing all the tickets (and complaints) there are. Group by
     it rather than filter on it: a filter would repeat the lookup per use.
     """
-    from recovery.models import Ticket
-
     return Subquery(Ticket.objects.filter(pk=OuterRef("ticket_id")).values(column)[:1])

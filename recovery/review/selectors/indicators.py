@@ -4,6 +4,7 @@ One query per function; ``review_indicators`` runs them all, so the page costs
 the same whether the period holds ten tickets or half a million.
 """
 
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -157,33 +158,18 @@ def survey_figures(*, period):
         )
         .order_by()
     )
-    figures = dict.fromkeys(
-        (
-            "answers",
-            "csat_answers",
-            "csat_satisfied",
-            "nps_answers",
-            "promoters",
-            "detractors",
-            "paired",
-            "paired_promoters_after",
-            "paired_detractors_after",
-            "paired_promoters_before",
-            "paired_detractors_before",
-            "detractors_at_intake",
-            "converted",
-        ),
-        0,
-    )
-    csat_total = 0
+    # A Counter: a figure no group added to reads as 0.
+    figures, csat_total = Counter(), 0
     for group in groups:
-        for key in ("answers", "csat_answers", "csat_satisfied", "nps_answers", "promoters"):
+        for key in ("answers", "csat_answers", "csat_satisfied", "nps_answers"):
             figures[key] += group[key]
+        figures["promoters"] += group["promoters"]
         figures["detractors"] += group["detractors"]
         csat_total += group["csat_total"] or 0
         intake = group["intake"]
         if intake is None:
             continue
+        # Answers from customers who also scored us at intake: before and after.
         figures["paired"] += group["nps_answers"]
         figures["paired_promoters_after"] += group["promoters"]
         figures["paired_detractors_after"] += group["detractors"]

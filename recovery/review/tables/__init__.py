@@ -27,12 +27,6 @@ def _received_by_category(scope):
     )
 
 
-def _tickets(build):
-    return lambda scope: build(
-        indicator_selectors.ticket_figures(period=scope.period, now=scope.now)
-    )
-
-
 def _breaches(scope):
     rows = breach_selectors.breached_tickets(period=scope.period, filters=scope.filters)
     return breaches.breaches_table(rows.iterator(chunk_size=2000))

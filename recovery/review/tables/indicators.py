@@ -98,7 +98,7 @@ DEFINITIONS = {
         ),
     ),
     "conversion": (
-        gettext_lazy("Detractors won back"),
+        gettext_lazy("Detractor conversion"),
         "%",
         gettext_lazy(
             "Of the tickets whose customer was a detractor at intake (0 to 6 on the complaint "
