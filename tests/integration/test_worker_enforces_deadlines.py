@@ -13,6 +13,7 @@ from recovery.choices import EventKind
 from recovery.models import Ticket
 from recovery.tasks import enforce_deadlines, schedule_breach
 from tests.factories import ticketed_complaint
+from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,16 +28,6 @@ def worker():
     ):
         yield
     queue.delete("deadlines")
-
-
-def wait_for(condition, *, seconds=20):
-    """Poll ``condition`` until true; the wait bounds a hang, it measures nothing."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def due_in(seconds):
