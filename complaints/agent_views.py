@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from complaints.forms import PhoneComplaintForm
 from complaints.models import Attachment, Channel, Customer
 from complaints.selectors import customer_complaints, customer_search
-from complaints.services import complaint_submit
+from complaints.services import complaint_submit, intake_answers
 from config.roles import agent_required
 
 
@@ -35,15 +35,7 @@ def phone_complaint_new(request):
         data = form.cleaned_data
         complaint, _created = complaint_submit(
             customer=customer,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            category=data["category"],
-            description=data["description"],
-            remedy_sought=data["remedy_sought"],
-            order_reference=data["order_reference"],
-            nps_at_intake=data["nps"],
-            consent_to_contact=data["consent"],
+            **intake_answers(data),
             channel=Channel.PHONE,
             language=data["language"],
             idempotency_key=form.idempotency_key,

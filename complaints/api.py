@@ -39,7 +39,7 @@ from complaints.client import client_ip
 from complaints.forms import VALID_TIMEZONES
 from complaints.models import Category, Channel, Complaint
 from complaints.phones import to_e164
-from complaints.services import complaint_submit
+from complaints.services import complaint_submit, intake_answers
 from config.roles import is_agent
 from recovery.models import Ticket
 
@@ -242,15 +242,7 @@ class ComplaintCreateView(APIView):
         ):
             raise RateLimited()
         complaint, created = complaint_submit(
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            category=data["category"],
-            description=data["description"],
-            remedy_sought=data["remedy_sought"],
-            order_reference=data["order_reference"],
-            nps_at_intake=data["nps"],
-            consent_to_contact=data["consent"],
+            **intake_answers(data),
             channel=data["channel"],
             language=data.get("language") or get_language() or settings.LANGUAGE_CODE,
             timezone_name=data["timezone"],

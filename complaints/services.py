@@ -56,6 +56,30 @@ def customer_find_or_create(*, name, email="", phone="", language="en", timezone
     return customer
 
 
+# What every intake (public form, phone form, API) asks the customer, by the
+# names its cleaned data uses, and complaint_submit's names where they differ.
+_INTAKE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "category",
+    "description",
+    "remedy_sought",
+    "order_reference",
+)
+_INTAKE_RENAMED = {"nps": "nps_at_intake", "consent": "consent_to_contact"}
+
+
+def intake_answers(data):
+    """The customer's answers in a form's (or serializer's) cleaned ``data``, as
+    ``complaint_submit`` arguments: one mapping, so the three intakes cannot drift apart.
+    """
+    return {
+        **{name: data[name] for name in _INTAKE_FIELDS},
+        **{name_in_submit: data[name] for name, name_in_submit in _INTAKE_RENAMED.items()},
+    }
+
+
 def complaint_submit(
     *,
     name,

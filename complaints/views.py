@@ -17,7 +17,7 @@ from complaints.client import client_ip
 from complaints.forms import ComplaintForm
 from complaints.models import Channel, Complaint
 from complaints.selectors import complaint_for_tracking, customer_timeline
-from complaints.services import complaint_submit
+from complaints.services import complaint_submit, intake_answers
 from recovery.workflow import ticket_customer_message
 
 logger = logging.getLogger(__name__)
@@ -53,15 +53,7 @@ def complaint_new(request):
             context["rate_limited"] = True
             return render(request, "complaints/form.html", context, status=429)
         existing, _created = complaint_submit(
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            category=data["category"],
-            description=data["description"],
-            remedy_sought=data["remedy_sought"],
-            order_reference=data["order_reference"],
-            nps_at_intake=data["nps"],
-            consent_to_contact=data["consent"],
+            **intake_answers(data),
             channel=Channel.WEB,
             language=get_language() or settings.LANGUAGE_CODE,
             timezone_name=data["timezone"],
