@@ -35,7 +35,7 @@ FROM generate_series(1, %(customers)s) AS i;
 -- Oldest first; the last OPEN complaints (the most recent) are still open.
 INSERT INTO complaints_complaint (reference, tracking_token, channel, description, remedy_sought,
        order_reference, nps_at_intake, consent_to_contact, language, timezone, submitted_at,
-       category_id, customer_id)
+       category_id, customer_id, idempotency_fingerprint)
 SELECT 'AM-' || substr(h, 1, 4) || '-' || substr(h, 5, 4),
        substr(md5(i::text) || md5((i + 7)::text), 1, 43),
        (ARRAY['web', 'phone', 'email', 'api'])[1 + i %% 4],
@@ -44,7 +44,7 @@ SELECT 'AM-' || substr(h, 1, 4) || '-' || substr(h, 5, 4),
             THEN now() - (%(total)s - i) * interval '5 days' / %(open)s + interval '12 hours'
             ELSE now() - interval '5 days' - (%(closed)s - i) * interval '730 days' / %(closed)s END,
        (SELECT min(id) FROM complaints_category) + i %% %(categories)s,
-       1 + i %% %(customers)s
+       1 + i %% %(customers)s, ''
 FROM generate_series(1, %(total)s) AS i,
      -- hex digits mapped onto the reference alphabet, so references look real
      LATERAL (SELECT translate(upper(lpad(to_hex(i), 8, '0')), '0123456789ABCDEF', 'WXYZ23456789ABCD') AS h) AS x;
