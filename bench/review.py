@@ -10,9 +10,12 @@ reopenings on the timeline, compensation handed over on two tickets in three,
 follow-up surveys on two in five, and the remedies customers asked for. The
 queue benchmark's open tickets are left as they were.
 
-Server time is measured in-process with Django's test client (no network),
-for a past month, the current month (which holds the queue data's 100,000
-open tickets of the last five days) and the last twelve months. It prints
+It then builds the review's daily summary as the scheduled refreshes do (all
+of history, the last 35 days, today and yesterday) and prints what each
+costs. Server time is measured in-process with Django's test client (no
+network), for this week (read live), a past month, the current month (which
+holds the queue data's 100,000 open tickets of the last five days) and the
+last twelve months, the last three from the summary. It prints
 p50/p95 and the number of queries each page runs, then the time to stream a
 year of breaches as CSV.
 """
@@ -141,6 +144,18 @@ def load_if_needed(reload):
         enrich()
 
 
+def build_summary():
+    """Time the daily summary's three refreshes: all of history, a night's 35 days, the 5-minute one."""
+    from recovery.models import DayDurations
+    from recovery.review.daily.build import summary_refresh
+
+    for label, days in (("all of history", None), ("last 35 days", 35), ("today and yesterday", 2)):
+        with _db.Timer() as timer:
+            rows = summary_refresh(days=days)
+        print(f"summary refresh, {label:<20} {timer.ms / 1000:6.1f} s  {rows:>9,} rows", flush=True)
+    print(f"summary rows in all: {DayDurations.objects.count():,} duration buckets", flush=True)
+
+
 def measure(client, url, n):
     """Server time of ``n`` GETs of ``url`` (streamed bodies read), and the queries of one."""
     from django.db import connection
@@ -180,6 +195,7 @@ def main():
     from recovery.models import Compensation, Survey, Ticket
 
     load_if_needed(args.reload)
+    build_summary()
     manager, _ = User.objects.get_or_create(username="bench-manager")
     manager.groups.add(Group.objects.get_or_create(name="managers")[0])
     client = Client()
@@ -189,6 +205,7 @@ def main():
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     year = f"period=custom&from={today - timedelta(days=364)}&to={today}"
     periods = [
+        ("this week (live)", f"period=week&date={today}", MONTH_REQUESTS),
         ("past month", f"period=month&date={last_month}", MONTH_REQUESTS),
         ("this month", f"period=month&date={today}", MONTH_REQUESTS),
         ("last 12 months", year, YEAR_REQUESTS),

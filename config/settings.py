@@ -8,6 +8,7 @@ broker on the filesystem, both under ``var/``. Production sets DATABASE_URL
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from notifications.providers import FILE_BACKEND, email_settings
 
@@ -261,13 +262,37 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60  # well under the visibility timeout, so no red
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_DEFAULT_QUEUE = "deadlines"
 # Slow email never holds up the deadline sweep: they have queues of their own.
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "email"}, "recovery.*": {"queue": "deadlines"}}
+# The review's summary recounts days for minutes at a time: it has its own
+# queue, so it never holds up a breach either.
+CELERY_TASK_ROUTES = {
+    "recovery.summary_refresh": {"queue": "reports"},
+    "notifications.*": {"queue": "email"},
+    "recovery.*": {"queue": "deadlines"},
+}
 if not CELERY_BROKER_URL.startswith("filesystem"):
     # Redis redelivers an unacked task after this; our ETAs are at most 90 s ahead.
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 3600
 # The database holds every deadline; this only decides how often it is read.
 CELERY_BEAT_SCHEDULE = {
     "enforce-deadlines": {"task": "recovery.enforce_deadlines", "schedule": 60.0},
+    # The review's daily summary: today and yesterday every five minutes; the
+    # last 35 days each night, where surveys and resolutions still land; all
+    # of history each week, for the rare change to an older ticket.
+    "summary-today": {
+        "task": "recovery.summary_refresh",
+        "schedule": 300.0,
+        "kwargs": {"days": 2},
+    },
+    "summary-nightly": {
+        "task": "recovery.summary_refresh",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"days": 35},
+    },
+    "summary-weekly": {
+        "task": "recovery.summary_refresh",
+        "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
+        "kwargs": {"days": None},
+    },
 }
 
 # --- Amends -----------------------------------------------------------------

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_safe
 from config.roles import manager_required
 from recovery.choices import Priority
 from recovery.review import charts
+from recovery.review import figures as review_figures
 from recovery.review.export import csv_response
 from recovery.review.scope import Scope
 from recovery.review.selectors import agents as agent_selectors
 from recovery.review.selectors import breaches as breach_selectors
 from recovery.review.selectors import indicators as indicator_selectors
-from recovery.review.selectors import lessons as lesson_selectors
 from recovery.review.tables import EXPORTS, agents, breaches, indicators, lessons
 from recovery.review.tables.base import category_name, person
 
@@ -44,7 +44,7 @@ def _context(scope, page_name, **extra):
 @require_safe
 def review_indicators(request):
     scope = Scope.from_request(request)
-    figures = indicator_selectors.review_indicators(period=scope.period, now=scope.now)
+    figures = review_figures.review_indicators(period=scope.period, now=scope.now)
     tables = indicators.indicator_tables(figures)
     return render(
         request,
@@ -52,6 +52,7 @@ def review_indicators(request):
         _context(
             scope,
             "indicators",
+            summary_at=figures["summary_at"],
             indicators=indicators.indicator_cards(figures),
             tables=tables,
             breaches_chart=charts.breaches_chart(figures["breaches_per_day"]),
@@ -123,17 +124,17 @@ def review_breaches(request):
 @require_safe
 def review_lessons(request):
     scope = Scope.from_request(request)
-    mix = lesson_selectors.complaint_mix(period=scope.period)
-    by_kind = indicator_selectors.compensation_by_kind(period=scope.period)
+    figures = review_figures.review_lessons(period=scope.period)
     return render(
         request,
         "review/lessons.html",
         _context(
             scope,
             "lessons",
+            summary_at=figures["summary_at"],
             previous_period=scope.period.previous(),
-            categories=lessons.category_pareto_table(mix, indicator_selectors.category_names()),
-            remedies=lessons.remedy_pareto_table(mix, by_kind),
+            categories=lessons.category_pareto_table(figures["mix"], figures["categories"]),
+            remedies=lessons.remedy_pareto_table(figures["mix"], figures["by_kind"]),
         ),
     )
 
@@ -142,11 +143,13 @@ def review_lessons(request):
 @require_safe
 def review_agents(request):
     scope = Scope.from_request(request)
-    figures = agent_selectors.review_agents(period=scope.period, now=scope.now)
+    figures = review_figures.review_agents(period=scope.period, now=scope.now)
     return render(
         request,
         "review/agents.html",
-        _context(scope, "agents", agents=agents.agents_table(figures)),
+        _context(
+            scope, "agents", summary_at=figures["summary_at"], agents=agents.agents_table(figures)
+        ),
     )
 
 

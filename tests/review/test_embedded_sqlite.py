@@ -33,7 +33,13 @@ query = "period=custom&from=%s&to=%s" % (period.first_day, period.last_day)
 pages = ["/manager/", "/manager/breaches/", "/manager/lessons/", "/manager/agents/",
          "/manager/export/agents.csv"]
 empty = ticket_figures(period=Period("custom", today.replace(year=2020), today.replace(year=2020)))
+from recovery.review.daily.build import summary_refresh
+summary_refresh()
+year = "period=custom&from=%s&to=%s" % (today - timedelta(days=364), today)
+from_summary = [client.get(page + "?" + year, HTTP_HOST="127.0.0.1") for page in pages[:4]]
 print(json.dumps({
+    "summary": [r.status_code for r in from_summary],
+    "summary_marked": [b"data-summary-at" in r.content for r in from_summary],
     "median": figures["first_contact_median"].total_seconds(),
     "p90": figures["first_contact_p90"].total_seconds(),
     "empty": [empty["first_contact_median"], empty["resolution_median"]],
@@ -71,3 +77,6 @@ def test_review_pages_and_percentiles_work_on_the_embedded_sqlite(tmp_path):
     # A period with nothing in it: no figure, not an error.
     assert result["empty"] == [None, None]
     assert result["empty_status"] == [200] * 5
+    # The daily summary builds and reads there too (all but the breaches page use it).
+    assert result["summary"] == [200] * 4
+    assert result["summary_marked"] == [True, False, True, True]

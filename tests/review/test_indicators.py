@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from recovery.review.selectors.indicators import review_indicators
+from recovery.review.figures import review_indicators
 from recovery.review.tables.indicators import indicator_rows, indicator_tables
 from tests.review.conftest import MARCH, NOW
 

@@ -174,8 +174,11 @@ def test_lessons_rank_categories_and_remedies_against_february(manager_client, h
 def test_per_agent_rows_add_up_each_agents_tickets(manager_client, history):
     page = page_tables(manager_client.get(f"{reverse('review:agents')}?{MARCH_QUERY}"))
     rows = {row[0]: row[1:] for row in page["agents"][1:]}
+    # First contacts, resolved, promises due, kept, median first contact,
+    # answers, CSAT average, CSAT 4–5, compensation lines, amounts.
     assert rows["Ana Lopez"] == [
         "3",
+        "2",
         "2",
         "100.0",
         "2.0",
@@ -185,8 +188,19 @@ def test_per_agent_rows_add_up_each_agents_tickets(manager_client, history):
         "2",
         "20.00 EUR; 10.00 GBP",
     ]
-    assert rows["Ben Okafor"] == ["2", "2", "50.0", "39.0", "1", "2.00", "0.0", "2", "30.00 EUR"]
-    assert rows["Nobody (unassigned)"] == ["0", "1", "0.0", "", "0", "", "", "0", ""]
+    assert rows["Ben Okafor"] == [
+        "2",
+        "2",
+        "2",
+        "50.0",
+        "39.0",
+        "1",
+        "2.00",
+        "0.0",
+        "2",
+        "30.00 EUR",
+    ]
+    assert rows["Nobody (unassigned)"] == ["0", "0", "1", "0.0", "", "0", "", "", "0", ""]
 
 
 def test_charts_are_svg_images_with_a_title_a_description_and_their_data(manager_client, history):

@@ -5,18 +5,27 @@ import time_machine
 from django.urls import reverse
 
 from recovery.models import Ticket
+from recovery.review.daily.build import summary_refresh
 from tests.factories import AgentFactory
 from tests.review.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
 
 # Session, user and the user's groups, then the page's own reads (see each
-# view's selectors: one aggregate per table, plus the category and staff names).
+# view's selectors: one aggregate per table, plus the category and staff
+# names), and for all but the breaches whether the daily summary is built.
 PAGE_QUERIES = {
-    "indicators": 3 + 9,
+    "indicators": 3 + 1 + 9,
     "breaches": 3 + 6,
-    "lessons": 3 + 3,
-    "agents": 3 + 5,
+    "lessons": 3 + 1 + 3,
+    "agents": 3 + 1 + 5,
+}
+# Read from the summary: one sum per summary table instead.
+SUMMARY_QUERIES = {
+    "indicators": 3 + 1 + 7,
+    "breaches": 3 + 6,
+    "lessons": 3 + 1 + 3,
+    "agents": 3 + 1 + 5,
 }
 A_QUIET_WEEK = "period=week&date=2026-01-05"
 TWO_YEARS = "period=custom&from=2025-04-11&to=2027-04-10"
@@ -40,6 +49,22 @@ def test_a_page_runs_the_same_queries_for_an_empty_week_and_two_full_years(
             busy = manager_client.get(f"{url}?{TWO_YEARS}")
     assert quiet.status_code == busy.status_code == 200
     assert busy.context["period"].length == 730
+
+
+@pytest.mark.parametrize("page", SUMMARY_QUERIES)
+def test_from_the_summary_a_page_runs_the_same_queries_for_two_weeks_and_two_years(
+    manager_client, history, page, django_assert_num_queries
+):
+    url = reverse(f"review:{page}")
+    with time_machine.travel(NOW, tick=False):
+        summary_refresh(now=NOW)
+        with django_assert_num_queries(SUMMARY_QUERIES[page]):
+            short = manager_client.get(f"{url}?period=custom&from=2026-03-01&to=2026-03-14")
+        with django_assert_num_queries(SUMMARY_QUERIES[page]):
+            busy = manager_client.get(f"{url}?{TWO_YEARS}")
+    assert short.status_code == busy.status_code == 200
+    if page != "breaches":
+        assert short.context["summary_at"] == busy.context["summary_at"] == NOW
 
 
 def test_more_agents_and_breaches_cost_no_more_queries(

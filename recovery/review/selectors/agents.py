@@ -17,19 +17,18 @@ from recovery.review.selectors.indicators import given_in, promise_due, promise_
 
 
 def agent_tickets(*, period, now=None):
-    """Per assignee id: tickets handled (first contact or resolution in the period) and the promise.
+    """Per assignee id: tickets resolved in the period and the callback promise.
 
     Counts only: they hash-aggregate in parallel. The medians, which must sort,
     have their own query over the contacted tickets alone.
     """
     now = now or timezone.now()
-    contacted = in_period("acknowledged_at", period)
     resolved = in_period("resolved_at", period)
     return list(
-        Ticket.objects.filter(in_period("callback_promised_at", period) | contacted | resolved)
+        Ticket.objects.filter(in_period("callback_promised_at", period) | resolved)
         .values("assignee_id")
         .annotate(
-            handled=Count("pk", filter=contacted | resolved),
+            resolved=Count("pk", filter=resolved),
             promises_due=Count("pk", filter=promise_due(period, now)),
             promises_kept=Count("pk", filter=promise_kept(period, now)),
         )
@@ -94,11 +93,10 @@ def staff_names():
 
 
 def review_agents(*, period, now=None):
-    """Everything the per-agent page shows: five queries, whatever the period."""
+    """Everything the per-agent page shows but the names: four queries, whatever the period."""
     return {
         "tickets": agent_tickets(period=period, now=now),
         "first_contact": agent_first_contact(period=period),
         "surveys": agent_surveys(period=period),
         "compensation": agent_compensation(period=period),
-        "staff": staff_names(),
     }

@@ -23,6 +23,7 @@ from recovery.review.selectors.common import (
     in_period,
     of_ticket,
 )
+from recovery.survey import NpsClass, nps_class
 
 # Time to first contact, in hours: the bins of its chart. None is "and more".
 FIRST_CONTACT_BINS = ((0, 1), (1, 4), (4, 8), (8, 24), (24, 48), (48, 72), (72, None))
@@ -132,6 +133,22 @@ def reopen_figures(*, period):
     )
 
 
+def survey_aggregates():
+    """What is counted of a group of answers (the live page and the daily summary alike)."""
+    return {
+        "answers": Count("pk"),
+        "csat_answers": Count("csat"),
+        "csat_total": Sum("csat"),
+        "csat_satisfied": Count("pk", filter=Q(csat__gte=4)),
+        "nps_answers": Count("nps"),
+        "promoters": Count("pk", filter=Q(nps__gte=PROMOTER_MIN)),
+        "detractors": Count("pk", filter=Q(nps__lt=PASSIVE_MIN)),
+        # A ticket has one intake score, so per-group distinct counts add up.
+        "nps_tickets": Count("ticket", distinct=True, filter=Q(nps__isnull=False)),
+        "won_back": Count("ticket", distinct=True, filter=Q(nps__gte=PASSIVE_MIN)),
+    }
+
+
 def survey_figures(*, period):
     """Follow-up answers given in the period: CSAT, NPS, and NPS at intake of the same tickets.
 
@@ -144,20 +161,17 @@ def survey_figures(*, period):
         Survey.objects.filter(in_period("answered_at", period))
         .annotate(intake=of_ticket("complaint__nps_at_intake"))
         .values("intake")
-        .annotate(
-            answers=Count("pk"),
-            csat_answers=Count("csat"),
-            csat_total=Sum("csat"),
-            csat_satisfied=Count("pk", filter=Q(csat__gte=4)),
-            nps_answers=Count("nps"),
-            promoters=Count("pk", filter=Q(nps__gte=PROMOTER_MIN)),
-            detractors=Count("pk", filter=Q(nps__lt=PASSIVE_MIN)),
-            # A ticket has one intake score, so per-group distinct counts add up.
-            nps_tickets=Count("ticket", distinct=True, filter=Q(nps__isnull=False)),
-            won_back=Count("ticket", distinct=True, filter=Q(nps__gte=PASSIVE_MIN)),
-        )
+        .annotate(**survey_aggregates())
         .order_by()
     )
+    return survey_totals(
+        {**group, "intake": None if group["intake"] is None else nps_class(group["intake"])}
+        for group in groups
+    )
+
+
+def survey_totals(groups):
+    """The survey figures from answer groups whose ``intake`` is the NPS group at intake ("" or None: no score)."""
     # A Counter: a figure no group added to reads as 0.
     figures, csat_total = Counter(), 0
     for group in groups:
@@ -167,15 +181,15 @@ def survey_figures(*, period):
         figures["detractors"] += group["detractors"]
         csat_total += group["csat_total"] or 0
         intake = group["intake"]
-        if intake is None:
+        if not intake:
             continue
         # Answers from customers who also scored us at intake: before and after.
         figures["paired"] += group["nps_answers"]
         figures["paired_promoters_after"] += group["promoters"]
         figures["paired_detractors_after"] += group["detractors"]
-        if intake >= PROMOTER_MIN:
+        if intake == NpsClass.PROMOTER:
             figures["paired_promoters_before"] += group["nps_answers"]
-        elif intake < PASSIVE_MIN:
+        elif intake == NpsClass.DETRACTOR:
             figures["paired_detractors_before"] += group["nps_answers"]
             figures["detractors_at_intake"] += group["nps_tickets"]
             figures["converted"] += group["won_back"]
@@ -227,9 +241,8 @@ def breaches_per_day(*, period):
 
 
 def review_indicators(*, period, now=None):
-    """Everything the indicators page shows: nine queries, whatever the period."""
+    """Everything the indicators page shows but the category names: eight queries, whatever the period."""
     return {
-        "categories": category_names(),
         "received": complaints_received(period=period),
         "tickets": ticket_figures(period=period, now=now),
         "first_contact_bins": first_contact_bins(period=period),

@@ -4,27 +4,23 @@
 runs the table's selector and builds it; the CSV view looks names up here.
 """
 
-from recovery.review.selectors import agents as agent_selectors
+from recovery.review import figures
 from recovery.review.selectors import breaches as breach_selectors
-from recovery.review.selectors import indicators as indicator_selectors
-from recovery.review.selectors import lessons as lesson_selectors
 from recovery.review.tables import agents, breaches, indicators, lessons
 
 
-def _indicators(scope):
-    figures = indicator_selectors.review_indicators(period=scope.period, now=scope.now)
-    return indicators.indicators_table(figures)
+def _indicator_figures(scope):
+    return figures.review_indicators(period=scope.period, now=scope.now)
 
 
-def _received_by_channel(scope):
-    return indicators.channel_table(indicator_selectors.complaints_received(period=scope.period))
+def _from_indicators(build, *keys):
+    """A CSV of one indicators table, from the figures the page itself reads."""
 
+    def export(scope):
+        figures_ = _indicator_figures(scope)
+        return build(*(figures_[key] for key in keys))
 
-def _received_by_category(scope):
-    return indicators.category_table(
-        indicator_selectors.complaints_received(period=scope.period),
-        indicator_selectors.category_names(),
-    )
+    return export
 
 
 def _breaches(scope):
@@ -37,39 +33,32 @@ def _at_risk(scope):
     return breaches.at_risk_table(rows.iterator(chunk_size=2000), now=scope.now)
 
 
-def _remedies(scope):
-    return lessons.remedy_pareto_table(
-        lesson_selectors.complaint_mix(period=scope.period),
-        indicator_selectors.compensation_by_kind(period=scope.period),
-    )
+def _lessons(build, key):
+    def export(scope):
+        figures_ = figures.review_lessons(period=scope.period)
+        return build(figures_["mix"], figures_[key])
+
+    return export
 
 
 EXPORTS = {
-    "indicators": _indicators,
-    "received_by_channel": _received_by_channel,
-    "received_by_category": _received_by_category,
-    "compensation_by_kind": lambda scope: indicators.compensation_kind_table(
-        indicator_selectors.compensation_by_kind(period=scope.period)
+    "indicators": lambda scope: indicators.indicators_table(_indicator_figures(scope)),
+    "received_by_channel": _from_indicators(indicators.channel_table, "received"),
+    "received_by_category": _from_indicators(indicators.category_table, "received", "categories"),
+    "compensation_by_kind": _from_indicators(
+        indicators.compensation_kind_table, "compensation_by_kind"
     ),
-    "compensation_by_currency": lambda scope: indicators.compensation_currency_table(
-        indicator_selectors.compensation_by_currency(period=scope.period)
+    "compensation_by_currency": _from_indicators(
+        indicators.compensation_currency_table, "compensation_by_currency"
     ),
-    "breaches_per_day": lambda scope: indicators.breaches_per_day_table(
-        indicator_selectors.breaches_per_day(period=scope.period)
-    ),
-    "first_contact": lambda scope: indicators.first_contact_table(
-        indicator_selectors.first_contact_bins(period=scope.period)
-    ),
-    "nps_before_after": lambda scope: indicators.nps_table(
-        indicator_selectors.survey_figures(period=scope.period)
-    ),
+    "breaches_per_day": _from_indicators(indicators.breaches_per_day_table, "breaches_per_day"),
+    "first_contact": _from_indicators(indicators.first_contact_table, "first_contact_bins"),
+    "nps_before_after": _from_indicators(indicators.nps_table, "surveys"),
     "breaches": _breaches,
     "at_risk": _at_risk,
-    "categories": lambda scope: lessons.category_pareto_table(
-        lesson_selectors.complaint_mix(period=scope.period), indicator_selectors.category_names()
-    ),
-    "remedies": _remedies,
+    "categories": _lessons(lessons.category_pareto_table, "categories"),
+    "remedies": _lessons(lessons.remedy_pareto_table, "by_kind"),
     "agents": lambda scope: agents.agents_table(
-        agent_selectors.review_agents(period=scope.period, now=scope.now)
+        figures.review_agents(period=scope.period, now=scope.now)
     ),
 }

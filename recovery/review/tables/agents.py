@@ -49,7 +49,8 @@ def agents_table(figures):
         rows.append(
             [
                 names[pk] if pk is not None else _("Nobody (unassigned)"),
-                t.get("handled", 0),
+                f.get("contacted", 0),
+                t.get("resolved", 0),
                 t.get("promises_due", 0),
                 percent(t.get("promises_kept", 0), t.get("promises_due", 0)),
                 hours(first[0]),
@@ -60,14 +61,15 @@ def agents_table(figures):
                 _amounts(lines),
             ]
         )
-    # Busiest first; the alphabetical order above breaks ties.
-    rows.sort(key=lambda row: -row[1])
+    # Busiest first (first contacts and resolutions); the alphabetical order above breaks ties.
+    rows.sort(key=lambda row: -(row[1] + row[2]))
     return Table(
         "agents",
         _("Per agent"),
         [
             Column(_("Agent")),
-            Column(_("Tickets handled"), True),
+            Column(_("First contacts"), True),
+            Column(_("Resolved"), True),
             Column(_("Promises due"), True),
             Column(_("Kept on time (%)"), True),
             Column(_("Median first contact (hours)"), True),
