@@ -12,12 +12,11 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from complaints.models import Complaint
-from recovery.choices import EventKind, Status
 from recovery.models import (
     DailySummary,
     DayCompensatedTickets,
@@ -28,13 +27,18 @@ from recovery.models import (
     DayTickets,
     Survey,
     Ticket,
-    TicketEvent,
 )
 from recovery.review.daily import scale
 from recovery.review.periods import Period
 from recovery.review.remedies import remedy_bucket
 from recovery.review.selectors.common import duration, in_period, of_ticket
-from recovery.review.selectors.indicators import given_in, promise_due, survey_aggregates
+from recovery.review.selectors.indicators import (
+    KEPT,
+    given_in,
+    promise_due,
+    resolution_moves,
+    survey_aggregates,
+)
 from recovery.survey import nps_class
 
 MODELS = (
@@ -59,15 +63,11 @@ def _day(field):
 def _ticket_counts(span, now):
     """``{(day, agent_id): Counter}`` of DayTickets' columns, one grouped query per moment."""
     counts = defaultdict(Counter)
-    moment_promised = "callback_promised_at"
     moments = (
         (
             "callback_promised_at",
             promise_due(span, now),
-            {
-                "promises_due": Count("pk"),
-                "promises_kept": Count("pk", filter=Q(acknowledged_at__lte=F(moment_promised))),
-            },
+            {"promises_due": Count("pk"), "promises_kept": Count("pk", filter=KEPT)},
         ),
         ("acknowledged_at", in_period("acknowledged_at", span), {"contacted": Count("pk")}),
         ("breached_at", in_period("breached_at", span), {"breached": Count("pk")}),
@@ -82,21 +82,12 @@ def _ticket_counts(span, now):
         )
         for row in rows:
             counts[row.pop("day"), row.pop("agent_id")].update(row)
-    events = (
-        TicketEvent.objects.filter(
-            Q(to_status=Status.RESOLVED) | Q(from_status=Status.RESOLVED),
-            in_period("created_at", span),
-            kind=EventKind.STATUS,
+    moves, move_counts = resolution_moves(span)
+    for row in moves.values(day=_day("created_at")).annotate(**move_counts).order_by():
+        day = row.pop("day")
+        counts[day, None].update(
+            {"resolution_events": row["resolutions"], "reopenings": row["reopenings"]}
         )
-        .values(day=_day("created_at"))
-        .annotate(
-            resolution_events=Count("pk", filter=Q(to_status=Status.RESOLVED)),
-            reopenings=Count("pk", filter=Q(from_status=Status.RESOLVED)),
-        )
-        .order_by()
-    )
-    for row in events:
-        counts[row.pop("day"), None].update(row)
     return [DayTickets(day=day, agent_id=agent, **row) for (day, agent), row in counts.items()]
 
 

@@ -60,8 +60,12 @@ def promise_due(period, now):
     )
 
 
+# Of a promise due: the first contact came on or before the promised time.
+KEPT = Q(acknowledged_at__lte=F("callback_promised_at"))
+
+
 def promise_kept(period, now):
-    return promise_due(period, now) & Q(acknowledged_at__lte=F("callback_promised_at"))
+    return promise_due(period, now) & KEPT
 
 
 def ticket_figures(*, period, now=None):
@@ -117,20 +121,27 @@ def first_contact_bins(*, period):
     return [(low, high, counts.get(low, 0)) for low, high in FIRST_CONTACT_BINS]
 
 
-def reopen_figures(*, period):
-    """Resolutions and reopenings (a move out of resolved) in the period, from the timeline.
+def resolution_moves(period):
+    """The timeline's moves into and out of resolved in the period, and how to count them.
 
     A reopened ticket loses its ``resolved_at``, so only the events remember
     that it was resolved once; they are read through ``event_resolution_idx``.
     """
-    return TicketEvent.objects.filter(
+    moves = TicketEvent.objects.filter(
         Q(to_status=Status.RESOLVED) | Q(from_status=Status.RESOLVED),
         in_period("created_at", period),
         kind=EventKind.STATUS,
-    ).aggregate(
-        resolutions=Count("pk", filter=Q(to_status=Status.RESOLVED)),
-        reopenings=Count("pk", filter=Q(from_status=Status.RESOLVED)),
     )
+    return moves, {
+        "resolutions": Count("pk", filter=Q(to_status=Status.RESOLVED)),
+        "reopenings": Count("pk", filter=Q(from_status=Status.RESOLVED)),
+    }
+
+
+def reopen_figures(*, period):
+    """Resolutions and reopenings (a move out of resolved) in the period."""
+    moves, counts = resolution_moves(period)
+    return moves.aggregate(**counts)
 
 
 def survey_aggregates():
