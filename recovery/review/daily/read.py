@@ -167,17 +167,19 @@ def agents(period, staff):
         )
     compensation = _sums(DayCompensation, period, ("agent_id", "currency"), ("lines", "amount"))
     return {
-        # Agent rows for the promise and resolutions only: the timeline's have no agent.
-        "tickets": [
-            {**row, "assignee_id": row.pop("agent_id")}
-            for row in tickets
-            if row["promises_due"] or row["resolved"]
-        ],
+        # As live, no row for nobody when nothing was due or resolved (the
+        # timeline's counts sit on rows without an agent, and are not read here).
+        "tickets": [_by_assignee(row) for row in tickets if row["promises_due"] or row["resolved"]],
         "first_contact": first_contact,
         "surveys": surveys,
-        "compensation": [{**row, "assignee_id": row.pop("agent_id")} for row in compensation],
+        "compensation": [_by_assignee(row) for row in compensation],
         "staff": staff,
     }
+
+
+def _by_assignee(row):
+    """A summary row keyed as the live selectors key theirs (``assignee_id``)."""
+    return {("assignee_id" if key == "agent_id" else key): value for key, value in row.items()}
 
 
 def complaint_mix(period):
