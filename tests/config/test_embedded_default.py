@@ -1,29 +1,8 @@
 """`make run` needs no server: SQLite in WAL mode and a filesystem broker under var/."""
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def manage(*args, var_dir):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
-    }
-    env.update(AMENDS_VAR_DIR=str(var_dir), DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+from tests.embedded import manage
 
 
 def test_embedded_default_migrates_and_seeds_twice_without_any_server(tmp_path):

@@ -1,7 +1,5 @@
 """Two agents acting on the same ticket at once, on two real PostgreSQL connections."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -10,6 +8,7 @@ from recovery.compensation import compensation_approve, compensation_propose
 from recovery.errors import StaleTicket
 from recovery.models import Compensation, Ticket
 from recovery.services import ticket_apologize
+from tests.concurrency import race
 from tests.factories import AgentFactory, ManagerFactory, ticket_in_status
 
 # Real transactions, so each thread's connection sees only what the other committed.
@@ -21,28 +20,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="races two connections on PostgreSQL row locks"
     ),
 ]
-
-
-def race(*actions):
-    """Run each action in its own thread and connection, released together; return outcomes."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = action()
-        except Exception as exc:  # the outcome is what the test checks
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_agents_apologizing_at_once_one_wins_and_the_other_is_told_to_reload():

@@ -1,17 +1,16 @@
 """The callback promise enforced: one breach, at the deadline, however often the sweep runs."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 
 from recovery.choices import EventKind, Priority, Status
 from recovery.deadlines import LOOKAHEAD, deadlines_sweep, ticket_breach
 from recovery.models import Ticket
 from recovery.services import ticket_acknowledge
+from tests.concurrency import race_cleanly
 from tests.factories import AgentFactory, ManagerFactory, ticketed_complaint
 
 
@@ -113,28 +112,6 @@ def test_enforce_deadlines_command_says_what_it_did(ticket, capsys):
     ]
 
 
-def run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [], []
-
-    def run(function):
-        try:
-            barrier.wait()
-            results.append(function())
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
-
-
 @pytest.mark.django_db
 def test_breach_owes_the_customer_an_apology_and_each_manager_an_alert(ticket):
     ManagerFactory(email="boss@amends.test")
@@ -154,7 +131,7 @@ def test_four_concurrent_sweeps_give_one_breach_one_event_and_one_alert():
     ManagerFactory(email="boss@amends.test")
     ticket = ticketed_complaint().ticket
     at = ticket.callback_due_at + timedelta(seconds=5)
-    results = run_together([lambda: deadlines_sweep(now=at)] * 4)
+    results = race_cleanly(*[lambda: deadlines_sweep(now=at)] * 4)
     assert sum(r["breached"] for r in results) == 1
     assert breaches(ticket) == 1
     assert ticket.notifications.filter(kind="breach_alert").count() == 1
@@ -165,8 +142,8 @@ def test_four_concurrent_sweeps_give_one_breach_one_event_and_one_alert():
 def test_the_eta_task_racing_the_sweep_gives_one_breach():
     ticket = ticketed_complaint().ticket
     at = ticket.callback_due_at + timedelta(seconds=1)
-    results = run_together(
-        [
+    results = race_cleanly(
+        *[
             lambda: ticket_breach(ticket_id=ticket.pk, now=at),
             lambda: deadlines_sweep(now=at)["breached"],
         ]

@@ -1,6 +1,5 @@
 """The follow-up survey: sent with the follow-up, answered once, and what the answer does."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from recovery.survey import (
     survey_answer,
     survey_url,
 )
+from tests.concurrency import race
 from tests.factories import AgentFactory, ManagerFactory, ticket_in_status
 
 HAPPY = {"csat": 5, "nps": 9, "solved": "yes", "comment": "Lovely new vase, thank you."}
@@ -278,36 +278,14 @@ class TestNoAnswer:
         assert Survey.objects.get(pk=survey.pk).outcome == SurveyOutcome.REOPENED
 
 
-def run_together(functions):
-    """Each function in its own thread and connection, released together; their outcomes."""
-    barrier = threading.Barrier(len(functions))
-    outcomes = [None] * len(functions)
-
-    def run(index, function):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = function()
-        except Exception as exc:  # the outcome is what the test checks
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="races PostgreSQL row locks")
 class TestRaces:
     def test_two_answers_sent_at_once_record_one(self):
         ManagerFactory()
         ticket, survey = in_follow_up()
-        outcomes = run_together(
-            [
+        outcomes = race(
+            *[
                 lambda: survey_answer(survey=Survey.objects.get(pk=survey.pk), **HAPPY),
                 lambda: survey_answer(survey=Survey.objects.get(pk=survey.pk), **UNHAPPY),
             ]
@@ -322,7 +300,7 @@ class TestRaces:
     def test_concurrent_sweeps_close_a_survey_once(self):
         ticket, survey = in_follow_up()
         at = survey.expires_at + timedelta(seconds=5)
-        outcomes = run_together([lambda: deadlines_sweep(now=at)] * 3)
+        outcomes = race(*[lambda: deadlines_sweep(now=at)] * 3)
         assert sum(o["surveys_closed"] for o in outcomes) == 1, outcomes
         row = Ticket.objects.get(pk=ticket.pk)
         assert row.events.filter(kind=EventKind.SURVEY_EXPIRED).count() == 1
@@ -330,8 +308,8 @@ class TestRaces:
 
     def test_an_answer_racing_the_sweep_at_the_deadline_is_one_or_the_other(self):
         ticket, survey = in_follow_up()
-        outcomes = run_together(
-            [
+        outcomes = race(
+            *[
                 lambda: survey_answer(
                     survey=Survey.objects.get(pk=survey.pk),
                     now=survey.expires_at - timedelta(seconds=1),

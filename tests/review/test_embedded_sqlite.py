@@ -1,12 +1,8 @@
 """The review works on the embedded SQLite of `make run`: percentiles computed by our own aggregate."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.embedded import manage
 
 SCRIPT = """
 import json
@@ -47,23 +43,6 @@ print(json.dumps({
     "empty_status": [client.get(page + "?period=week&date=2020-01-06", HTTP_HOST="127.0.0.1").status_code for page in pages],
 }))
 """
-
-
-def manage(*args, var_dir):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
-    }
-    env.update(AMENDS_VAR_DIR=str(var_dir), DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
 
 
 def test_review_pages_and_percentiles_work_on_the_embedded_sqlite(tmp_path):

@@ -1,41 +1,24 @@
 """Refreshes that overlap (the 5-minute one and the nightly one, two beats) never count a day twice."""
 
-import threading
-
 import pytest
 import time_machine
-from django.db import connection
 from django.db.models import Sum
 
 from complaints.models import Complaint
 from recovery.models import DayComplaints, DayTickets, Ticket
 from recovery.review.daily.build import summary_refresh
+from tests.concurrency import race_cleanly
 from tests.review.conftest import NOW
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_three_refreshes_at_once_leave_each_complaint_and_contact_counted_once(history):
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def refresh(days):
-        try:
-            barrier.wait()
-            summary_refresh(days=days, now=NOW)
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connection.close()
-
     with time_machine.travel(NOW, tick=False):
         summary_refresh(now=NOW)
-        threads = [threading.Thread(target=refresh, args=(days,)) for days in (None, 35, 2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert errors == []
+        race_cleanly(
+            *(lambda days=days: summary_refresh(days=days, now=NOW) for days in (None, 35, 2))
+        )
     summed = DayComplaints.objects.aggregate(total=Sum("complaints"))["total"]
     assert summed == Complaint.objects.count()
     contacted = DayTickets.objects.aggregate(total=Sum("contacted"))["total"]
