@@ -29,6 +29,8 @@ class NotificationKind(models.TextChoices):
     APPROVAL_NEEDED = "approval_needed", _("Compensation awaiting approval (managers)")
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied (assignee)")
     SURVEY_DETRACTOR = "survey_detractor", _("Unhappy follow-up answer (managers)")
+    APPROVAL_DECIDED = "approval_decided", _("Compensation approved or declined (proposer)")
+    SECOND_ATTEMPT = "second_attempt", _("Second attempt owed (assignee)")
 
 
 # Emails to staff: several firing at once for one person go out as one email.
@@ -39,6 +41,8 @@ STAFF_KINDS = frozenset(
         NotificationKind.APPROVAL_NEEDED,
         NotificationKind.CUSTOMER_REPLIED,
         NotificationKind.SURVEY_DETRACTOR,
+        NotificationKind.APPROVAL_DECIDED,
+        NotificationKind.SECOND_ATTEMPT,
     }
 )
 
