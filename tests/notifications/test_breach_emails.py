@@ -38,3 +38,27 @@ def test_breach_emails_render_in_the_recipients_language(
     assert manager_words in alert.subject.lower()
     assert f"/agent/tickets/{complaint.reference}/" in alert.body
     assert alert.alternatives and apology.alternatives
+
+
+@pytest.mark.parametrize(
+    ("language", "true_words", "overpromise"),
+    [
+        ("en", "top of our list", "personally"),
+        ("fr", "tête de notre liste", "personnellement"),
+    ],
+)
+def test_apology_for_an_unassigned_ticket_claims_no_personal_manager(
+    language, true_words, overpromise
+):
+    """Nobody has the ticket: the apology says what is true, not that a manager took it over."""
+    ManagerFactory(email="boss@amends.test")
+    complaint = ticketed_complaint(language=language)
+    assert complaint.ticket.assignee is None
+    with time_machine.travel(complaint.ticket.callback_due_at + timedelta(seconds=1), tick=False):
+        ticket_breach(ticket_id=complaint.ticket.pk)
+    apology = Notification.objects.get(kind="deadline_missed")
+    assert notification_send(notification_id=apology.pk) == NotificationStatus.SENT
+    (email,) = mail.outbox
+    for text in (email.body, email.alternatives[0][0]):
+        assert true_words in text
+        assert overpromise not in text.lower()
