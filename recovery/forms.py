@@ -17,6 +17,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import CallbackOutcome, CompensationKind, Priority
+from recovery.money import amount_parse
 
 
 def _textarea(rows=3, **attrs):
@@ -40,10 +41,12 @@ class CallbackAttemptForm(StepForm):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
+    # Nothing preselected: a default would log "reached" for a call nobody answered.
+    # Left empty, the service says what is missing (required=False lets it speak).
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=CallbackOutcome.choices,
-        initial=CallbackOutcome.REACHED,
+        required=False,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
@@ -78,7 +81,8 @@ class ApologyForm(StepForm):
 class CompensationProposeForm(StepForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=CompensationKind.choices)
     # Text, not DecimalField: the ledger's own rules (to the cent, more than
-    # zero, none for a replacement) give the messages.
+    # zero, none for a replacement) give the messages. Typed as the agent's
+    # language writes it ("12,50" in French), read by clean_amount.
     amount = forms.CharField(
         label=_("Amount"),
         required=False,
@@ -106,6 +110,10 @@ class CompensationProposeForm(StepForm):
         help_text=_("Required for “No compensation”: why nothing is due."),
         widget=_textarea(2),
     )
+
+    def clean_amount(self):
+        """The amount as a Decimal's text ("12,50" → "12.50"), for the ledger's own checks."""
+        return amount_parse(self.cleaned_data["amount"])
 
 
 class ReasonForm(StepForm):

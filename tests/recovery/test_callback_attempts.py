@@ -8,6 +8,7 @@ from recovery.errors import IllegalTransition
 from recovery.models import CallbackAttempt, Ticket
 from recovery.services import callback_attempt_record, ticket_acknowledge
 from tests.factories import ticket_in_status
+from tests.recovery.page_steps import fresh, step
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,28 @@ def test_acknowledging_twice_is_refused(agent):
             ticket=ticket, actor=agent, method=AcknowledgeMethod.PHONE, number_called=NUMBER
         )
     assert not CallbackAttempt.objects.exists()
+
+
+# The call log on the ticket page ------------------------------------------------
+
+
+def test_the_call_log_preselects_no_outcome(agent_client, agent):
+    ticket = ticket_in_status(Status.NEW, actor=agent)
+    page = agent_client.get(f"/agent/tickets/{ticket.reference}/").content.decode()
+    radios = [line for line in page.splitlines() if 'name="call-outcome"' in line]
+    assert len(radios) == len(CallbackOutcome.values)
+    assert not [line for line in radios if "checked" in line]
+
+
+def test_logging_a_call_without_an_outcome_says_so_beside_it_and_records_nothing(
+    agent_client, agent
+):
+    ticket = ticket_in_status(Status.NEW, actor=agent)
+    response = step(agent_client, ticket, "ticket_callback", "call", number_called=NUMBER)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_call-outcome_error"' in page
+    assert "Say how the call went." in page
+    assert 'aria-describedby="id_call-outcome_error"' in page
+    assert not CallbackAttempt.objects.filter(ticket=ticket).exists()
+    assert fresh(ticket).status == Status.NEW
