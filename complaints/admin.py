@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from complaints.models import Attachment, Category, Complaint, Customer
+from complaints.phones import to_e164
 
 
 @admin.register(Category)
@@ -9,8 +11,20 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ("position", "active")
 
 
+class CustomerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ("name", "email", "phone", "language", "timezone")
+
+    def clean_phone(self):
+        # Stored as the look-ups will search for it, like every intake does.
+        raw = self.cleaned_data.get("phone", "").strip()
+        return to_e164(raw) if raw else ""
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
+    form = CustomerAdminForm
     list_display = ("name", "email", "phone", "language", "created_at")
     search_fields = ("name", "email", "phone")
 

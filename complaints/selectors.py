@@ -34,6 +34,24 @@ def customer_timeline(ticket):
     )
 
 
+def customer_find(*, email: str = "", phone: str = "") -> Customer | None:
+    """The customer this email names (any case) or, failing that, this phone.
+
+    A phone match counts only when no email was given or that customer has
+    none: two people may share a household line, but an email names one person.
+    """
+    if email:
+        customer = Customer.objects.filter(email__iexact=email).first()
+        if customer is not None:
+            return customer
+    phone = maybe_e164(phone) if phone else None
+    if phone:
+        by_phone = Customer.objects.filter(phone=phone).order_by("pk").first()
+        if by_phone and (not email or not by_phone.email):
+            return by_phone
+    return None
+
+
 def customer_search(query, *, limit=10):
     """Customers matching an email, a phone number, a name or a complaint reference."""
     query = (query or "").strip()

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from complaints.identifiers import new_reference, new_tracking_token
 from complaints.models import Attachment, Complaint, Customer
+from complaints.phones import to_e164
+from complaints.selectors import customer_find
 from complaints.uploads import stored_name
 from notifications.services import notification_queue_complaint_received
 from recovery.workflow import ticket_open
@@ -20,19 +22,15 @@ CREATE_ATTEMPTS = 4
 
 
 def customer_find_or_create(*, name, email="", phone="", language="en", timezone_name=""):
-    """The customer with this email (any case) or, failing that, this phone.
+    """The customer ``customer_find`` names, brought up to date, or a new one.
 
-    A phone match is taken only when that customer has no other email: two
-    people may share a household line, but an email names one person.
+    The phone is normalised here, whoever calls (forms, API, seed, imports), so
+    no path can store a number that the searches would not find again; a
+    number that cannot be read raises ValidationError.
     """
     email = (email or "").strip()
-    customer = None
-    if email:
-        customer = Customer.objects.filter(email__iexact=email).first()
-    if customer is None and phone:
-        by_phone = Customer.objects.filter(phone=phone).order_by("pk").first()
-        if by_phone and (not email or not by_phone.email):
-            customer = by_phone
+    phone = to_e164(phone) if (phone or "").strip() else ""
+    customer = customer_find(email=email, phone=phone)
     if customer is None:
         return Customer.objects.create(
             name=name, email=email, phone=phone, language=language, timezone=timezone_name

@@ -94,3 +94,36 @@ def test_lookup_finds_a_customer_by_complaint_reference(agent_client):
         reverse("agent:customer_lookup"), {"q": complaint.reference.lower()}
     )
     assert complaint.customer.name in response.text
+
+
+@pytest.mark.parametrize(("query", "region"), [("+447700900123", "FR"), ("07700 900123", "GB")])
+def test_returning_caller_found_by_their_stored_number_files_under_the_same_customer(
+    agent_client, category, settings, query, region
+):
+    """Issue 12: a UK number in a reserved range was refused and never found."""
+    settings.AMENDS = {**settings.AMENDS, "DEFAULT_PHONE_REGION": region}
+    sam = CustomerFactory(name="Sam Patel", email="sam.patel@example.com", phone="+447700900123")
+    ticketed_complaint(customer=sam)
+
+    lookup = agent_client.get(reverse("agent:customer_lookup"), {"q": query})
+    assert "Sam Patel" in lookup.text
+    use_this_customer = f"{URL}?customer={sam.pk}"
+    assert use_this_customer in lookup.text
+
+    page = agent_client.get(use_this_customer)
+    form = page.context["form"]
+    posted = phone_data(
+        category,
+        customer_id=str(sam.pk),
+        name=form["name"].value(),
+        email=form["email"].value(),
+        phone=form["phone"].value(),
+        language=form["language"].value(),
+    )
+    response = agent_client.post(URL, posted)
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert sam.complaints.count() == 2
+    assert Customer.objects.count() == 1
+    sam.refresh_from_db()
+    assert sam.phone == "+447700900123"
