@@ -2,9 +2,11 @@
 
 Anyone may file. Anonymous callers (and logged-in users without a role) get
 the public form's rules: an email and consent are required, and the same
-per-IP and per-email rate limits count their complaints. Agents and managers
-get the phone-intake rules instead (an email or a phone number; consent as
-the customer gave it) and are not rate limited (their token is throttled).
+per-IP and per-email rate limits count their complaints, which are web
+complaints like the form's. Agents and managers get the phone-intake rules
+instead (an email or a phone number; consent as the customer gave it), say
+which channel the complaint came by, and are not rate limited (their token
+is throttled).
 The form's honeypot and minimum fill time are for browsers and do not apply.
 Attachments are not accepted in v1: the body is JSON only.
 
@@ -116,7 +118,12 @@ class ComplaintInput(serializers.Serializer):
     timezone = serializers.CharField(
         max_length=64, help_text="The customer's IANA time zone, e.g. Europe/Paris.", **_optional()
     )
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text="How the complaint reached us; staff only, by default api. Without a "
+        "staff token or session it is always web, and any other value is refused.",
+    )
 
     def validate_name(self, value):
         name = " ".join(value.split())
@@ -150,8 +157,20 @@ class ComplaintInput(serializers.Serializer):
                 raise serializers.ValidationError(
                     _("Enter the customer's email or phone number so we can call them back.")
                 )
+            attrs.setdefault("channel", Channel.API)
             return attrs
         errors = {}
+        # A customer filing for themselves files on the web, like the public
+        # form. A channel they name is refused rather than overwritten: a
+        # client that thinks it files for staff (its token lost or expired)
+        # learns so, instead of reading a 201 for a complaint filed otherwise.
+        if attrs.setdefault("channel", Channel.WEB) != Channel.WEB:
+            errors["channel"] = [
+                _(
+                    "Only staff choose the channel. Leave it out: complaints filed without a "
+                    "staff account are web complaints."
+                )
+            ]
         if not attrs["email"]:
             errors["email"] = [_("We need your email to keep you informed.")]
         if not attrs["consent"]:

@@ -23,7 +23,7 @@ def test_anonymous_caller_files_a_complaint_and_gets_reference_tracking_url_and_
     assert body["ticket"]["status"] == Status.NEW
     assert body["ticket"]["priority"] == "standard"
     assert body["ticket"]["callback_due_at"]
-    assert complaint.channel == Channel.API
+    assert complaint.channel == Channel.WEB
     assert complaint.ip_address == "127.0.0.1"
     assert complaint.logged_by is None
 
@@ -39,6 +39,43 @@ def test_agent_files_a_phone_complaint_with_only_a_phone_number(agent_api, agent
     assert complaint.customer.phone == "+33612345678"
     assert complaint.logged_by == agent
     assert complaint.consent_to_contact is False
+
+
+@pytest.mark.parametrize("channel", ["phone", "email", "api"])
+def test_anonymous_caller_cannot_choose_the_channel(anonymous, complaint_body, channel):
+    response = anonymous.post(URL, complaint_body(channel=channel), format="json")
+
+    assert response.status_code == 400
+    error = error_of(response)
+    assert list(error["fields"]) == ["channel"]
+    assert "staff" in error["fields"]["channel"][0]
+    assert Complaint.objects.count() == 0
+
+
+def test_anonymous_caller_may_say_web_which_is_what_they_get_anyway(anonymous, complaint_body):
+    response = anonymous.post(URL, complaint_body(channel="web"), format="json")
+
+    assert response.status_code == 201
+    assert Complaint.objects.get().channel == Channel.WEB
+
+
+def test_manager_signed_in_with_a_session_chooses_the_channel(manager, complaint_body):
+    from rest_framework.test import APIClient
+
+    session = APIClient()
+    session.force_login(manager)
+
+    response = session.post(URL, complaint_body(channel="email"), format="json")
+
+    assert response.status_code == 201
+    assert Complaint.objects.get().channel == Channel.EMAIL
+
+
+def test_agent_filing_without_a_channel_files_an_api_complaint(agent_api, complaint_body):
+    response = agent_api.post(URL, complaint_body(), format="json")
+
+    assert response.status_code == 201
+    assert Complaint.objects.get().channel == Channel.API
 
 
 def test_agent_must_give_an_email_or_a_phone_number(agent_api, complaint_body):
@@ -157,7 +194,7 @@ def test_retry_with_the_same_key_and_body_gets_the_first_answer_and_files_one_co
 
 def test_same_body_spelled_differently_counts_as_the_same_request(anonymous, complaint_body):
     anonymous.post(URL, complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="key-1")
-    respelled = complaint_body(name="  Ada   Lovelace ", channel="api")
+    respelled = complaint_body(name="  Ada   Lovelace ", channel="web")
 
     retry = anonymous.post(URL, respelled, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
 
