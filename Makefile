@@ -38,6 +38,10 @@ browser-deps:
 
 PORT ?= 8000
 
+# The web server itself runs with DEBUG off (Procfile.dev), as in production: unknown
+# addresses get the product's 404 page and a bug its 500 page, in the visitor's language,
+# not Django's debug pages (which list every URL). Tracebacks still reach this terminal
+# (the console log), and WhiteNoise serves static/ as it is, with no collectstatic.
 run: install
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
