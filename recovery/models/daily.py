@@ -16,8 +16,10 @@ from django.db import models
 class DailySummary(models.Model):
     """The one row that says how fresh the summary is, and serialises its rebuilds (row lock)."""
 
-    # When any days were last recounted, and when all of history was: until
-    # the first full recount the summary is incomplete and nobody reads it.
+    # The moment the last refresh counted today up to: every earlier day was
+    # recounted after it ended, and the reader counts this day on live. And
+    # when all of history was recounted: until the first full recount the
+    # summary is incomplete and nobody reads it.
     refreshed_at = models.DateTimeField(null=True)
     complete_at = models.DateTimeField(null=True)
 

@@ -37,7 +37,7 @@ def _nice_max(value):
     """The smallest 1, 2 or 5 × 10^n at or above ``value`` (at least 1): a readable axis top."""
     if value <= 1:
         return 1
-    magnitude = 10 ** math.floor(math.log10(value))
+    magnitude = 10 ** math.floor(math.log10(value))  # an int: the counts are whole
     for step in (1, 2, 5, 10):
         if step * magnitude >= value:
             return step * magnitude
@@ -66,18 +66,25 @@ def bar_chart(*, key, title, desc, points, label_every=1):
         )
         if index % label_every == 0:
             chart.x_labels.append({"x": round(x + band / 2, 2), "label": label})
-    for fraction in (0, 0.5, 1):
+    for tick in _ticks(top):
         chart.y_ticks.append(
-            {
-                "y": round(chart.baseline - plot_height * fraction, 2),
-                "label": _number(top * fraction),
-            }
+            {"y": round(chart.baseline - plot_height * tick / top, 2), "label": _number(tick)}
         )
     return chart
 
 
+def _ticks(top):
+    """Whole numbers from 0 to ``top`` (1, 2 or 5 × 10^n): the bars count things, no half a breach.
+
+    Halves of an even top (0, 10, 20); every unit of a 1 or a 5, which have
+    no whole half.
+    """
+    step = top // 2 if top % 2 == 0 else 1
+    return list(range(0, top + 1, step))
+
+
 def _number(value):
-    return formats.number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
+    return formats.number_format(value, decimal_pos=0)
 
 
 def breaches_chart(per_day):
@@ -111,7 +118,11 @@ def first_contact_chart(table):
         for (_label, n), (_low, high) in zip(points, FIRST_CONTACT_BINS, strict=True)
         if high is not None and high <= 24
     )
-    desc = _("%(total)d first contacts; %(share)s within 24 hours.") % {
+    desc = ngettext(
+        "%(total)d first contact; %(share)s within 24 hours.",
+        "%(total)d first contacts; %(share)s within 24 hours.",
+        total,
+    ) % {
         "total": total,
         "share": f"{round(100 * within_day / total)} %" if total else "—",
     }
@@ -170,9 +181,12 @@ def nps_chart(groups, paired):
             {"y": 16 + index * 52, "label": label, "nps": group["nps"], "segments": segments}
         )
     if paired:
-        chart.desc = _(
+        chart.desc = ngettext(
+            "%(n)d customer scored us at intake and at follow-up: NPS %(before)s at intake, "
+            "%(after)s at follow-up.",
             "%(n)d customers scored us at intake and at follow-up: NPS %(before)s at intake, "
-            "%(after)s at follow-up."
+            "%(after)s at follow-up.",
+            paired,
         ) % {"n": paired, "before": groups["before"]["nps"], "after": groups["after"]["nps"]}
     else:
         chart.desc = _("No customer scored us both at intake and at follow-up in this period.")

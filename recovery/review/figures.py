@@ -2,7 +2,9 @@
 
 Pages and CSV exports ask here, never the selectors directly, so a table and
 its CSV always read the same source. Each result carries ``summary_at``:
-None when read live, else when the summary it came from was refreshed.
+None when read live, else when the summary it came from was refreshed; and
+``counted_live_from``: the first day of the period that the summary had not
+recounted yet and was counted live instead (None when there was none).
 """
 
 from recovery.review.daily import read as daily
@@ -11,34 +13,42 @@ from recovery.review.selectors import indicators as indicator_selectors
 from recovery.review.selectors import lessons as lesson_selectors
 
 
+def _provenance(source, period):
+    if source is None:
+        return {"summary_at": None, "counted_live_from": None}
+    live = source.live_days(period.first_day, period.last_day)
+    return {"summary_at": source.refreshed_at, "counted_live_from": live and live[0]}
+
+
 def review_indicators(*, period, now=None):
-    """The indicators page: ten queries live, eight from the summary, whatever the period."""
-    summary_at = daily.summary_at(period)
+    """The indicators page: ten queries live; from the summary eight, and eleven more for the days counted live."""
+    source = daily.summary_source(period, now=now)
     categories = indicator_selectors.category_names()
-    if summary_at:
-        figures = daily.indicators(period, categories)
+    if source:
+        figures = daily.indicators(period, categories, source=source)
     else:
         figures = indicator_selectors.review_indicators(period=period, now=now)
         figures["categories"] = categories
-    return {**figures, "summary_at": summary_at}
+    return {**figures, **_provenance(source, period)}
 
 
 def review_agents(*, period, now=None):
-    summary_at = daily.summary_at(period)
+    source = daily.summary_source(period, now=now)
     staff = agent_selectors.staff_names()
-    if summary_at:
-        figures = daily.agents(period, staff)
+    if source:
+        figures = daily.agents(period, staff, source=source)
     else:
         figures = agent_selectors.review_agents(period=period, now=now)
         figures["staff"] = staff
-    return {**figures, "summary_at": summary_at}
+    return {**figures, **_provenance(source, period)}
 
 
-def review_lessons(*, period):
+def review_lessons(*, period, now=None):
     """What the complaints teach: the complaint mix, compensation given per kind, category names."""
-    summary_at = daily.summary_at(period)
-    if summary_at:
-        mix, by_kind = daily.complaint_mix(period), daily.compensation_by_kind(period)
+    source = daily.summary_source(period, now=now)
+    if source:
+        mix = daily.complaint_mix(period, source=source)
+        by_kind = daily.compensation_by_kind(period, source=source)
     else:
         mix = lesson_selectors.complaint_mix(period=period)
         by_kind = indicator_selectors.compensation_by_kind(period=period)
@@ -46,5 +56,5 @@ def review_lessons(*, period):
         "mix": mix,
         "by_kind": by_kind,
         "categories": indicator_selectors.category_names(),
-        "summary_at": summary_at,
+        **_provenance(source, period),
     }

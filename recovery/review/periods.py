@@ -112,20 +112,35 @@ def _day(value):
 
 
 def period_from_params(params, *, today=None):
-    """The period a query string asks for; anything unreadable falls back to this month.
+    """The period a query string asks for; anything unreadable falls back to this month."""
+    return period_and_notices(params, today=today)[0]
+
+
+def period_and_notices(params, *, today=None) -> tuple[Period, list[str]]:
+    """The period a query string asks for, and what was changed in it to make it one, to tell the user.
 
     ``period=week|month`` with an optional ``date`` inside it (default today);
-    ``period=custom`` with ``from`` and ``to`` (inclusive, swapped if reversed,
-    cut to MAX_DAYS).
+    ``period=custom`` with ``from`` and ``to`` (inclusive). A "from" after
+    "to" is swapped and a span over MAX_DAYS cut, and each says so: a
+    manager must never read figures for days other than those they think
+    they asked for.
     """
     today = today or timezone.localdate()
     kind = params.get("period", "month")
+    notices = []
     if kind == "custom":
         first, last = _day(params.get("from")), _day(params.get("to"))
         if first and last:
-            first, last = min(first, last), max(first, last)
-            last = min(last, first + timedelta(days=MAX_DAYS - 1))
-            return Period("custom", first, last)
+            if first > last:
+                first, last = last, first
+                notices.append(_("“From” was after “To”: the two dates were swapped."))
+            if last > first + timedelta(days=MAX_DAYS - 1):
+                last = first + timedelta(days=MAX_DAYS - 1)
+                notices.append(
+                    _("A period is at most two years: it was cut to end on %(day)s.")
+                    % {"day": formats.date_format(last, "DATE_FORMAT")}
+                )
+            return Period("custom", first, last), notices
         kind = "month"
     anchor = _day(params.get("date")) or today
-    return week_of(anchor) if kind == "week" else month_of(anchor)
+    return (week_of(anchor) if kind == "week" else month_of(anchor)), notices

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from recovery.review.periods import Period, period_from_params
+from recovery.review.periods import Period, period_and_notices
 from recovery.review.selectors.breaches import BreachFilters
 
 
@@ -15,13 +15,17 @@ class Scope:
     period: Period
     filters: BreachFilters
     now: datetime
+    # What was changed in the period asked for (dates swapped, span cut): shown on the page.
+    notices: tuple = ()
 
     @classmethod
     def from_request(cls, request):
+        period, notices = period_and_notices(request.GET)
         return cls(
-            period=period_from_params(request.GET),
+            period=period,
             filters=BreachFilters.from_params(request.GET),
             now=timezone.now(),
+            notices=tuple(notices),
         )
 
     def query(self, *, period=None, **extra):

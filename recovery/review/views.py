@@ -7,7 +7,9 @@ shown a page at a time.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from config.roles import manager_required
@@ -34,6 +36,9 @@ def _context(scope, page_name, **extra):
         "page_name": page_name,
         "query": scope.query(),
         "period_query": urlencode(period.params()),
+        "today": timezone.localdate(scope.now),
+        # What a "—" means: a rate or median over nothing is no figure, never 0 % or 100 %.
+        "no_figure": _("No figure: nothing to count or to divide by in this period."),
         "previous_query": scope.query(period=period.previous()),
         "following_query": scope.query(period=period.following()),
         **extra,
@@ -53,6 +58,7 @@ def review_indicators(request):
             scope,
             "indicators",
             summary_at=figures["summary_at"],
+            counted_live_from=figures["counted_live_from"],
             indicators=indicators.indicator_cards(figures),
             tables=tables,
             breaches_chart=charts.breaches_chart(figures["breaches_per_day"]),
@@ -124,7 +130,7 @@ def review_breaches(request):
 @require_safe
 def review_lessons(request):
     scope = Scope.from_request(request)
-    figures = review_figures.review_lessons(period=scope.period)
+    figures = review_figures.review_lessons(period=scope.period, now=scope.now)
     return render(
         request,
         "review/lessons.html",
@@ -132,6 +138,7 @@ def review_lessons(request):
             scope,
             "lessons",
             summary_at=figures["summary_at"],
+            counted_live_from=figures["counted_live_from"],
             previous_period=scope.period.previous(),
             categories=lessons.category_pareto_table(figures["mix"], figures["categories"]),
             remedies=lessons.remedy_pareto_table(figures["mix"], figures["by_kind"]),
@@ -148,7 +155,11 @@ def review_agents(request):
         request,
         "review/agents.html",
         _context(
-            scope, "agents", summary_at=figures["summary_at"], agents=agents.agents_table(figures)
+            scope,
+            "agents",
+            summary_at=figures["summary_at"],
+            counted_live_from=figures["counted_live_from"],
+            agents=agents.agents_table(figures),
         ),
     )
 

@@ -27,6 +27,18 @@ SUMMARY_QUERIES = {
     "lessons": 3 + 1 + 3,
     "agents": 3 + 1 + 5,
 }
+# And when the period reaches the day of the summary's last refresh, the
+# days from then on are counted live by the summary's own grouped queries
+# (recovery.review.daily.build.RECOUNTS), whatever their number: tickets 5,
+# durations 2, complaints, surveys, compensation lines and compensated
+# tickets 1 each.
+COUNTED_LIVE = {
+    "indicators": 5 + 2 + 1 + 1 + 1 + 1,
+    "breaches": 0,
+    "lessons": 1 + 1,
+    "agents": 5 + 2 + 1 + 1,
+}
+TWO_WEEKS_TO_TODAY = "period=custom&from=2026-03-28&to=2026-04-10"
 A_QUIET_WEEK = "period=week&date=2026-01-05"
 TWO_YEARS = "period=custom&from=2025-04-11&to=2027-04-10"
 
@@ -60,11 +72,26 @@ def test_from_the_summary_a_page_runs_the_same_queries_for_two_weeks_and_two_yea
         summary_refresh(now=NOW)
         with django_assert_num_queries(SUMMARY_QUERIES[page]):
             short = manager_client.get(f"{url}?period=custom&from=2026-03-01&to=2026-03-14")
-        with django_assert_num_queries(SUMMARY_QUERIES[page]):
+        with django_assert_num_queries(SUMMARY_QUERIES[page] + COUNTED_LIVE[page]):
+            recent = manager_client.get(f"{url}?{TWO_WEEKS_TO_TODAY}")
+        with django_assert_num_queries(SUMMARY_QUERIES[page] + COUNTED_LIVE[page]):
             busy = manager_client.get(f"{url}?{TWO_YEARS}")
-    assert short.status_code == busy.status_code == 200
+    assert short.status_code == recent.status_code == busy.status_code == 200
     if page != "breaches":
         assert short.context["summary_at"] == busy.context["summary_at"] == NOW
+
+
+@pytest.mark.parametrize("page", ["indicators", "agents"])
+def test_days_since_a_stale_refresh_cost_no_more_queries_than_today_alone(
+    manager_client, history, page, django_assert_num_queries
+):
+    url = reverse(f"review:{page}")
+    with time_machine.travel(at(4, 1), tick=False):
+        summary_refresh(now=at(4, 1))
+    queries = SUMMARY_QUERIES[page] + COUNTED_LIVE[page]
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(queries):
+        response = manager_client.get(f"{url}?{TWO_YEARS}")
+    assert response.context["counted_live_from"] == at(4, 1).date()
 
 
 def test_more_agents_and_breaches_cost_no_more_queries(

@@ -91,7 +91,7 @@ def _ticket_counts(span, now):
     return [DayTickets(day=day, agent_id=agent, **row) for (day, agent), row in counts.items()]
 
 
-def _durations(span):
+def _durations(span, now):
     """Histograms of time to first contact (all, and per agent) and to resolution, bucketed here.
 
     Python rather than SQL buckets them: the same code on both engines, and
@@ -118,7 +118,7 @@ def _durations(span):
     ]
 
 
-def _complaints(span):
+def _complaints(span, now):
     rows = (
         Complaint.objects.filter(in_period("submitted_at", span))
         .values("channel", "category_id", day=_day("submitted_at"), remedy=remedy_bucket())
@@ -141,7 +141,7 @@ SURVEY_COUNTS = (
 )
 
 
-def _surveys(span):
+def _surveys(span, now):
     """Answers per (day, assignee, intake NPS group), with the live survey figures' aggregates."""
     rows = (
         Survey.objects.filter(in_period("answered_at", span))
@@ -163,7 +163,7 @@ def _surveys(span):
     ]
 
 
-def _compensation(span):
+def _compensation(span, now):
     lines = (
         given_in(span)
         .annotate(agent_id=of_ticket("assignee_id"))
@@ -171,6 +171,10 @@ def _compensation(span):
         .annotate(lines=Count("pk"), amount=Sum("amount"))
         .order_by()
     )
+    return [DayCompensation(**row) for row in lines]
+
+
+def _compensated_tickets(span, now):
     tickets = (
         given_in(span)
         .filter(amount__isnull=False)
@@ -178,25 +182,39 @@ def _compensation(span):
         .annotate(tickets=Count("ticket", distinct=True))
         .order_by()
     )
-    return [DayCompensation(**row) for row in lines], [
-        DayCompensatedTickets(**row) for row in tickets
-    ]
+    return [DayCompensatedTickets(**row) for row in tickets]
+
+
+# How each table's rows are counted for a span of days, up to ``now``.
+RECOUNTS = {
+    DayTickets: _ticket_counts,
+    DayDurations: _durations,
+    DayComplaints: _complaints,
+    DaySurveys: _surveys,
+    DayCompensation: _compensation,
+    DayCompensatedTickets: _compensated_tickets,
+}
+
+
+def day_rows(model, *, first_day, last_day, now):
+    """The rows of ``model`` a refresh would write for these days, unsaved.
+
+    The reader counts the days the summary has not recounted yet with this,
+    so a period read from the summary holds what happened since its last
+    refresh, counted by the very code that will store it.
+    """
+    return RECOUNTS[model](Period("custom", first_day, last_day), now)
 
 
 def _recount(first_day, last_day, now):
-    span = Period("custom", first_day, last_day)
-    compensation, compensated = _compensation(span)
-    return (
-        _ticket_counts(span, now)
-        + _durations(span)
-        + _complaints(span)
-        + _surveys(span)
-        + compensation
-        + compensated
-    )
+    return [
+        row
+        for model in MODELS
+        for row in day_rows(model, first_day=first_day, last_day=last_day, now=now)
+    ]
 
 
-def _replace(first_day, last_day, now):
+def _replace(first_day, last_day, now, *, reaches_today):
     with transaction.atomic():
         summary = DailySummary.objects.select_for_update().get(pk=DailySummary.current().pk)
         rows = _recount(first_day, last_day, now)
@@ -207,8 +225,12 @@ def _replace(first_day, last_day, now):
             by_model[type(row)].append(row)
         for model, instances in by_model.items():
             model.objects.bulk_create(instances, batch_size=2000)
-        summary.refreshed_at = now
-        summary.save(update_fields=["refreshed_at"])
+        # Only the chunk that reaches today moves the mark: a reader counts
+        # live every day from the mark's, and takes the days before it as
+        # recounted in full, which earlier chunks alone do not make true.
+        if reaches_today:
+            summary.refreshed_at = now
+            summary.save(update_fields=["refreshed_at"])
     return len(rows)
 
 
@@ -226,15 +248,26 @@ def summary_refresh(*, days=None, now=None):
     then the pages read live. Whole days are replaced ``CHUNK_DAYS`` at a
     time, oldest first, each chunk its own transaction; today is counted up
     to ``now``.
+
+    A refresh also goes back to the day of the previous one, however many
+    days that is: after a pause (beat or the worker down), the days in
+    between were never counted in full, and the reader trusts every day
+    before the last refresh's.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    complete = DailySummary.current().complete_at is None or days is None
-    first = first_day_with_data() if complete else today - timedelta(days=days - 1)
+    summary = DailySummary.current()
+    complete = summary.complete_at is None or days is None
+    if complete:
+        first = first_day_with_data()
+    else:
+        first = today - timedelta(days=days - 1)
+        if summary.refreshed_at:
+            first = min(first, timezone.localdate(summary.refreshed_at))
     written = 0
     while first is not None and first <= today:
         last = min(first + timedelta(days=CHUNK_DAYS - 1), today)
-        written += _replace(first, last, now)
+        written += _replace(first, last, now, reaches_today=last == today)
         first = last + timedelta(days=1)
     if complete:
         DailySummary.objects.filter(pk=1).update(refreshed_at=now, complete_at=now)

@@ -2,13 +2,19 @@
 
 The tables and charts cannot tell which source they were given: each
 function here returns what its live twin returns, summed over the period's
-days. Counts and sums are the live ones as of the last refresh; medians and
-percentiles come from the histograms, within half a bucket.
+days. The days before the last refresh's are read as stored; that day and
+the ones after it (normally just today) are counted now by the code that
+will store them, and added: so a month always holds what its weeks and
+days hold, however stale the summary. Medians and percentiles come from the
+histograms, within half a bucket.
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from recovery.models import (
     DailySummary,
@@ -20,7 +26,7 @@ from recovery.models import (
     DayTickets,
 )
 from recovery.review.daily import scale
-from recovery.review.daily.build import SURVEY_COUNTS
+from recovery.review.daily.build import SURVEY_COUNTS, day_rows
 from recovery.review.selectors.indicators import FIRST_CONTACT_BINS, survey_totals
 
 # A week or less is read live: exact, fresh to the second, and a week is
@@ -37,8 +43,40 @@ TICKET_COUNTS = (
 )
 
 
-def summary_at(period):
-    """When the summary the period would be read from was refreshed; None: read it live.
+@dataclass(frozen=True)
+class Summary:
+    """The summary as one page view reads it: stored days before ``live_from``, later ones counted now."""
+
+    refreshed_at: datetime
+    now: datetime
+
+    @property
+    def live_from(self) -> date:
+        """The first day not recounted in full: the last refresh's (it counted that day up to then)."""
+        return timezone.localdate(self.refreshed_at)
+
+    def live_days(self, first_day: date, last_day: date) -> tuple[date, date] | None:
+        """The days of ``first_day``…``last_day`` counted now (none after today), or None."""
+        first = max(first_day, self.live_from)
+        last = min(last_day, timezone.localdate(self.now))
+        return (first, last) if first <= last else None
+
+    def stored(self, model, first_day, last_day):
+        """``model``'s stored rows of those days that are read as stored."""
+        return model.objects.filter(
+            day__gte=first_day, day__lte=min(last_day, self.live_from - timedelta(days=1))
+        )
+
+    def counted_now(self, model, first_day, last_day):
+        """``model``'s rows for the live days among those, counted now (unsaved); [] if none."""
+        days = self.live_days(first_day, last_day)
+        if days is None:
+            return []
+        return day_rows(model, first_day=days[0], last_day=days[1], now=self.now)
+
+
+def summary_source(period, *, now=None) -> Summary | None:
+    """The summary the period is read from; None: read it live.
 
     Live when the period is a week or less, or when the summary was never
     built in full (a new installation, before its first refresh). Asked
@@ -47,26 +85,40 @@ def summary_at(period):
     """
     summary = DailySummary.objects.filter(pk=1, complete_at__isnull=False)
     refreshed_at = summary.values_list("refreshed_at", flat=True).first()
-    return refreshed_at if period.length > LIVE_DAYS else None
+    if refreshed_at is None or period.length <= LIVE_DAYS:
+        return None
+    return Summary(refreshed_at=refreshed_at, now=now or timezone.now())
 
 
-def _days(period, first_day=None):
-    return Q(day__gte=first_day or period.first_day, day__lte=period.last_day)
+def _add(rows, instances, group_by, columns):
+    """Grouped sums ``rows`` plus unsaved ``instances`` grouped the same way, as one list."""
+    totals = {tuple(row[key] for key in group_by): row for row in rows}
+    for instance in instances:
+        key = tuple(getattr(instance, name) for name in group_by)
+        row = totals.setdefault(key, {**dict(zip(group_by, key, strict=True))})
+        for column in columns:
+            value, before = getattr(instance, column), row.get(column)
+            # As SQL's SUM: None only when every value is.
+            row[column] = before if value is None else (before or 0) + value
+    return list(totals.values())
 
 
-def _sums(model, period, group_by, columns):
-    return (
-        model.objects.filter(_days(period))
+def _sums(source, model, period, group_by, columns):
+    stored = (
+        source.stored(model, period.first_day, period.last_day)
         .values(*group_by)
         .annotate(**{column: Sum(column) for column in columns})
         .order_by()
     )
+    counted = source.counted_now(model, period.first_day, period.last_day)
+    return _add(list(stored), counted, group_by, columns)
 
 
-def _histograms(period, measures):
+def _histograms(source, period, measures):
     """``{(measure, agent_id): {bucket: tickets}}`` over the period."""
     rows = (
-        DayDurations.objects.filter(_days(period), measure__in=measures)
+        source.stored(DayDurations, period.first_day, period.last_day)
+        .filter(measure__in=measures)
         .values("measure", "agent_id", "bucket")
         .annotate(tickets=Sum("tickets"))
         .order_by()
@@ -74,23 +126,28 @@ def _histograms(period, measures):
     histograms = defaultdict(Counter)
     for row in rows:
         histograms[row["measure"], row["agent_id"]][row["bucket"]] += row["tickets"]
+    for row in source.counted_now(DayDurations, period.first_day, period.last_day):
+        if row.measure in measures:
+            histograms[row.measure, row.agent_id][row.bucket] += row.tickets
     return histograms
 
 
-def indicators(period, categories):
-    per_day = list(_sums(DayTickets, period, ("day",), TICKET_COUNTS))
+def indicators(period, categories, *, source):
+    per_day = _sums(source, DayTickets, period, ("day",), TICKET_COUNTS)
     totals = Counter()
     for row in per_day:
         totals.update({key: row[key] or 0 for key in TICKET_COUNTS})
-    histograms = _histograms(period, (DayDurations.FIRST_CONTACT, DayDurations.RESOLUTION))
+    histograms = _histograms(source, period, (DayDurations.FIRST_CONTACT, DayDurations.RESOLUTION))
     first_contact = histograms[DayDurations.FIRST_CONTACT, None]
     median, p90 = scale.percentiles(first_contact, (0.5, 0.9))
     (resolution,) = scale.percentiles(histograms[DayDurations.RESOLUTION, None], (0.5,))
     breached = {row["day"]: row["breached"] or 0 for row in per_day}
-    by_kind = compensation_by_kind(period)
+    by_kind = compensation_by_kind(period, source=source)
     return {
         "categories": categories,
-        "received": list(_sums(DayComplaints, period, ("channel", "category_id"), ("complaints",))),
+        "received": _sums(
+            source, DayComplaints, period, ("channel", "category_id"), ("complaints",)
+        ),
         "tickets": {
             "promises_due": totals["promises_due"],
             "promises_kept": totals["promises_kept"],
@@ -106,26 +163,26 @@ def indicators(period, categories):
             "resolutions": totals["resolution_events"],
             "reopenings": totals["reopenings"],
         },
-        "surveys": survey_totals(_sums(DaySurveys, period, ("intake",), SURVEY_COUNTS)),
+        "surveys": survey_totals(_sums(source, DaySurveys, period, ("intake",), SURVEY_COUNTS)),
         "compensation_by_kind": by_kind,
-        "compensation_by_currency": _by_currency(period, by_kind),
+        "compensation_by_currency": _by_currency(source, period, by_kind),
         "breaches_per_day": [(day, breached.get(day, 0)) for day in period.days()],
     }
 
 
-def compensation_by_kind(period):
-    rows = _sums(DayCompensation, period, ("kind", "currency"), ("lines", "amount"))
-    return list(rows.order_by("kind", "currency"))
+def compensation_by_kind(period, *, source):
+    rows = _sums(source, DayCompensation, period, ("kind", "currency"), ("lines", "amount"))
+    return sorted(rows, key=lambda row: (row["kind"], row["currency"]))
 
 
-def _by_currency(period, by_kind):
+def _by_currency(source, period, by_kind):
     amounts = Counter()
     for row in by_kind:
         if row["amount"] is not None:
             amounts[row["currency"]] += row["amount"]
     tickets = {
         row["currency"]: row["tickets"]
-        for row in _sums(DayCompensatedTickets, period, ("currency",), ("tickets",))
+        for row in _sums(source, DayCompensatedTickets, period, ("currency",), ("tickets",))
     }
     return [
         {"currency": currency, "tickets": tickets.get(currency, 0), "amount": amounts[currency]}
@@ -133,13 +190,13 @@ def _by_currency(period, by_kind):
     ]
 
 
-def agents(period, staff):
+def agents(period, staff, *, source):
     tickets = _sums(
-        DayTickets, period, ("agent_id",), ("promises_due", "promises_kept", "resolved")
+        source, DayTickets, period, ("agent_id",), ("promises_due", "promises_kept", "resolved")
     )
     first_contact = []
     for (_measure, agent), histogram in _histograms(
-        period, (DayDurations.AGENT_FIRST_CONTACT,)
+        source, period, (DayDurations.AGENT_FIRST_CONTACT,)
     ).items():
         first_contact.append(
             {
@@ -150,6 +207,7 @@ def agents(period, staff):
         )
     surveys = []
     for row in _sums(
+        source,
         DaySurveys,
         period,
         ("agent_id",),
@@ -165,7 +223,9 @@ def agents(period, staff):
                 "csat_satisfied": row["csat_satisfied"],
             }
         )
-    compensation = _sums(DayCompensation, period, ("agent_id", "currency"), ("lines", "amount"))
+    compensation = _sums(
+        source, DayCompensation, period, ("agent_id", "currency"), ("lines", "amount")
+    )
     return {
         # As live, no row for nobody when nothing was due or resolved (the
         # timeline's counts sit on rows without an agent, and are not read here).
@@ -182,12 +242,12 @@ def _by_assignee(row):
     return {("assignee_id" if key == "agent_id" else key): value for key, value in row.items()}
 
 
-def complaint_mix(period):
+def complaint_mix(period, *, source):
     """Complaints per (category, remedy bucket) in the period and the one before."""
     previous = period.previous()
     current = Q(day__gte=period.first_day)
-    return list(
-        DayComplaints.objects.filter(_days(period, first_day=previous.first_day))
+    rows = (
+        source.stored(DayComplaints, previous.first_day, period.last_day)
         .values("category_id", "remedy")
         .annotate(
             current=Sum("complaints", filter=current, default=0),
@@ -195,3 +255,11 @@ def complaint_mix(period):
         )
         .order_by()
     )
+    mix = {(row["category_id"], row["remedy"]): row for row in rows}
+    for row in source.counted_now(DayComplaints, previous.first_day, period.last_day):
+        key = (row.category_id, row.remedy)
+        mixed = mix.setdefault(
+            key, {"category_id": row.category_id, "remedy": row.remedy, "current": 0, "previous": 0}
+        )
+        mixed["current" if row.day >= period.first_day else "previous"] += row.complaints
+    return list(mix.values())

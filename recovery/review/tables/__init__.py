@@ -35,7 +35,7 @@ def _at_risk(scope):
 
 def _lessons(build, key):
     def export(scope):
-        figures_ = figures.review_lessons(period=scope.period)
+        figures_ = figures.review_lessons(period=scope.period, now=scope.now)
         return build(figures_["mix"], figures_[key])
 
     return export

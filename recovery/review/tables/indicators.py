@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, npgettext
 
 from complaints.models import Channel
 from recovery.choices import CompensationKind
@@ -22,10 +22,11 @@ from recovery.review.tables.base import (
 )
 
 # key: (name, unit, definition). The definition is one click away on the page.
+# A counted unit is a function of the number, for its plural ("1 ticket").
 DEFINITIONS = {
     "received": (
         gettext_lazy("Complaints received"),
-        gettext_lazy("complaints"),
+        lambda n: npgettext("unit", "complaint", "complaints", n),
         gettext_lazy("Complaints submitted in the period, by any channel, spam included."),
     ),
     "promise_kept": (
@@ -39,7 +40,7 @@ DEFINITIONS = {
     ),
     "first_contact_median": (
         gettext_lazy("Median time to first contact"),
-        gettext_lazy("hours"),
+        lambda n: npgettext("unit", "hour", "hours", n),
         gettext_lazy(
             "For the first contacts made in the period: the time from the complaint to the "
             "call or message that acknowledged it. Half came sooner, half later."
@@ -47,7 +48,7 @@ DEFINITIONS = {
     ),
     "first_contact_p90": (
         gettext_lazy("Time to first contact, 90th percentile"),
-        gettext_lazy("hours"),
+        lambda n: npgettext("unit", "hour", "hours", n),
         gettext_lazy(
             "For the same first contacts: nine in ten came within this time. It shows the slow "
             "tail the median hides."
@@ -55,7 +56,7 @@ DEFINITIONS = {
     ),
     "breaches": (
         gettext_lazy("Breaches"),
-        gettext_lazy("tickets"),
+        lambda n: npgettext("unit", "ticket", "tickets", n),
         gettext_lazy(
             "Tickets whose callback promise the deadline sweep marked broken during the period "
             "(nobody had made contact by the promised time)."
@@ -63,7 +64,7 @@ DEFINITIONS = {
     ),
     "resolution_median": (
         gettext_lazy("Median time to resolution"),
-        gettext_lazy("days"),
+        lambda n: npgettext("unit", "day", "days", n),
         gettext_lazy(
             "For the tickets resolved in the period: the time from the complaint to the "
             "resolution. A reopened ticket counts from the complaint to its last resolution."
@@ -142,6 +143,13 @@ def indicator_rows(figures):
     ]
 
 
+def _plural_count(value):
+    """The number ngettext should choose the unit's form by: a fraction ("0.5 days") reads as plural."""
+    if value is not None and value == int(value):
+        return int(value)
+    return 2
+
+
 def indicator_cards(figures):
     """Each indicator with its value, what it was computed from, and its definition: the page's cards."""
     cards = []
@@ -152,7 +160,7 @@ def indicator_cards(figures):
                 "key": key,
                 "name": str(name),
                 "value": value,
-                "unit": str(unit),
+                "unit": str(unit(_plural_count(value)) if callable(unit) else unit),
                 "based_on": based_on,
                 "definition": str(definition),
             }
