@@ -21,32 +21,39 @@ from recovery.selectors import (
     ticket_for_agent,
     ticket_next_step,
 )
+from recovery.views.drafts import draft_pop
 
 # Where a further gesture may be proposed (the first one is the next step).
 _PROPOSE_AGAIN_STATUSES = (Status.COMPENSATED, Status.FOLLOW_UP)
 
 
-def ticket_page(request, reference, *, bound=None, status=200):
-    """The page for ``reference``, with ``bound`` ({prefix: form}) in place of fresh forms."""
+def ticket_page(request, reference, *, bound=None, status=200, draft=None):
+    """The page for ``reference``, with ``bound`` ({prefix: form}) in place of fresh forms.
+
+    ``draft`` is what the agent typed into a step refused as stale
+    (``recovery.views.drafts``): it fills its form again and is shown to copy.
+    """
     ticket = ticket_for_agent(reference)
     if ticket is None:
         raise Http404
-    context = ticket_page_context(ticket=ticket, user=request.user, bound=bound or {})
+    context = ticket_page_context(ticket=ticket, user=request.user, bound=bound or {}, draft=draft)
     return render(request, "recovery/ticket.html", context, status=status)
 
 
 @agent_required
 @require_safe
 def ticket_detail(request, reference):
-    return ticket_page(request, reference)
+    return ticket_page(request, reference, draft=draft_pop(request, reference=reference))
 
 
-def ticket_page_context(*, ticket, user, bound):
+def ticket_page_context(*, ticket, user, bound, draft=None):
     complaint = ticket.complaint
 
     def form(cls, prefix, initial=None, **kwargs):
         if prefix in bound:
             return bound[prefix]
+        if draft and draft["prefix"] == prefix:
+            initial = {**(initial or {}), **{f["name"]: f["value"] for f in draft["typed"]}}
         return cls(prefix=prefix, initial=initial, **kwargs)
 
     next_step = ticket_next_step(ticket)
@@ -91,6 +98,7 @@ def ticket_page_context(*, ticket, user, bound):
         "lines": lines,
         "can_propose_again": ticket.status in _PROPOSE_AGAIN_STATUSES,
         "assigned_to_me": ticket.assignee_id == user.pk,
+        "draft": draft,
         "forms": {
             "call": form(
                 forms.CallbackAttemptForm, "call", {"number_called": complaint.customer.phone}

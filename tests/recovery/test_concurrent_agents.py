@@ -10,6 +10,7 @@ from recovery.models import Compensation, Ticket
 from recovery.services import ticket_apologize
 from tests.concurrency import race
 from tests.factories import AgentFactory, ManagerFactory, ticket_in_status
+from tests.recovery.page_steps import assert_back_on_the_page, fresh, step
 
 # Real transactions, so each thread's connection sees only what the other committed.
 # SQLite locks the whole file instead of a row, so the race only means something
@@ -64,3 +65,28 @@ def test_two_managers_approving_the_same_compensation_approve_it_once():
     assert sum(isinstance(o, StaleTicket) for o in outcomes) == 1, outcomes
     events = ticket.events.filter(kind=EventKind.COMPENSATION, payload__change="approved")
     assert events.count() == 1
+
+
+def test_a_step_from_a_stale_tab_returns_to_the_ticket_with_the_typed_text_in_its_form(client):
+    agent, colleague = AgentFactory(), AgentFactory()
+    ticket = ticket_in_status(Status.ACKNOWLEDGED, actor=agent)
+    seen = ticket.version
+    client.force_login(agent)
+    # A colleague raises the priority: the apology is still the next step, on a newer ticket.
+    colleague_client = type(client)()
+    colleague_client.force_login(colleague)
+    step(colleague_client, ticket, "ticket_priority", "priority", priority="high")
+
+    response = step(
+        client, ticket, "ticket_apologize", "apology", version=seen, text="We are so sorry."
+    )
+
+    assert_back_on_the_page(response, ticket)
+    assert not fresh(ticket).events.filter(to_status=Status.APOLOGIZED).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "This ticket changed while you were working on it" in page
+    assert 'name="apology-text"' in page
+    assert page.count(">We are so sorry.</textarea>") == 2  # in its form, and in the copy
+    assert f'name="apology-version" value="{fresh(ticket).version}"' in page
+    # Given back once: the next view is the plain page.
+    assert "We are so sorry." not in client.get(response["Location"]).content.decode()
