@@ -255,6 +255,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker outlives any broker outage: it retries the connection for ever
+# (2 s apart, then 4, 6... up to 30) instead of giving up after 100 tries.
+# Publishing from a request is bounded by the transport options above, not by this.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Celery's consumer, made to survive Redis going away while it holds a message.
+CELERY_WORKER_CONSUMER = "config.worker:Consumer"
 # A task queue that must neither lose nor duplicate work. Every task is
 # idempotent (it re-reads its row), so running one twice is harmless; losing
 # one is what these guard against.
