@@ -149,3 +149,13 @@ def test_without_anything_after_the_refresh_the_summary_alone_is_read(history):
         result = figures.review_indicators(period=earlier, now=NOW)
     assert result["summary_at"] == NOW
     assert result["counted_live_from"] is None
+
+
+def test_a_refresh_stamped_after_now_is_read_whole(history):
+    # Another machine's clock ran ahead: its refresh counted a day that has
+    # not begun here. Nothing is counted live, and nothing it stored is lost.
+    _open(submitted_at=at(4, 10, 10), category=history.delivery)
+    summary_refresh(now=NOW)
+    result = figures.review_indicators(period=APRIL, now=at(4, 9, 12))
+    assert result["counted_live_from"] is None
+    assert sum(row["complaints"] for row in result["received"]) == 5

@@ -51,14 +51,24 @@ class Summary:
     now: datetime
 
     @property
+    def today(self) -> date:
+        return timezone.localdate(self.now)
+
+    @property
     def live_from(self) -> date:
-        """The first day not recounted in full: the last refresh's (it counted that day up to then)."""
-        return timezone.localdate(self.refreshed_at)
+        """The first day not recounted in full: the last refresh's (it counted that day up to then).
+
+        A refresh stamped after ``now`` (another machine's clock, a test
+        travelling back) has counted more than there is to count now: all
+        its days are read as stored.
+        """
+        refreshed = timezone.localdate(self.refreshed_at)
+        return refreshed if refreshed <= self.today else date.max
 
     def live_days(self, first_day: date, last_day: date) -> tuple[date, date] | None:
         """The days of ``first_day``…``last_day`` counted now (none after today), or None."""
         first = max(first_day, self.live_from)
-        last = min(last_day, timezone.localdate(self.now))
+        last = min(last_day, self.today)
         return (first, last) if first <= last else None
 
     def stored(self, model, first_day, last_day):
