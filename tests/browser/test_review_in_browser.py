@@ -55,3 +55,28 @@ def test_a_detractor_reopens_the_ticket_and_the_manager_sees_it_on_the_review(
     row = manager.locator(f"tr[data-ticket='{ticket.reference}']")
     assert row.locator(".badge--second-attempt").count() == 1
     assert manager.errors == []
+
+
+def test_a_french_manager_reads_french_dates_and_is_told_the_dates_were_swapped(
+    live_server, new_page
+):
+    ticket_in_status(Status.FOLLOW_UP)
+    ManagerFactory(username="marc")
+    page = new_page(locale="fr-FR")
+    page.goto(live_server.url + "/manager/")
+    page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Username")).fill("marc")
+    page.get_by_label("Mot de passe").or_(page.get_by_label("Password")).fill("pass-word-123")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/manager/$"))
+    page.check("#period-custom")
+    page.fill("#period-from", "2026-03-10")
+    page.fill("#period-to", "2026-03-01")
+    page.locator(".review-period button[type=submit]").click()
+    notice = page.locator("[data-period-notice]")
+    notice.wait_for()
+    assert "les deux dates ont été inversées" in notice.inner_text()
+    assert page.locator("#period-from").input_value() == "2026-03-01"
+    body = page.locator("main").inner_text()
+    assert "1 mars 2026" in body and "10 mars 2026" in body
+    assert "p.m." not in body and "a.m." not in body
+    assert page.errors == []
