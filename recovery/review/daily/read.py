@@ -105,7 +105,7 @@ def _add(rows, instances, group_by, columns):
     totals = {tuple(row[key] for key in group_by): row for row in rows}
     for instance in instances:
         key = tuple(getattr(instance, name) for name in group_by)
-        row = totals.setdefault(key, {**dict(zip(group_by, key, strict=True))})
+        row = totals.setdefault(key, dict(zip(group_by, key, strict=True)))
         for column in columns:
             value, before = getattr(instance, column), row.get(column)
             # As SQL's SUM: None only when every value is.
