@@ -33,7 +33,7 @@ def phone_complaint_new(request):
     form = PhoneComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        complaint, _created = complaint_submit(
+        complaint, created = complaint_submit(
             customer=customer,
             **intake_answers(data),
             channel=Channel.PHONE,
@@ -41,11 +41,21 @@ def phone_complaint_new(request):
             idempotency_key=form.idempotency_key,
             logged_by=request.user,
         )
-        messages.success(
-            request,
-            _("Complaint %(reference)s logged. Its ticket is in the queue.")
-            % {"reference": complaint.reference},
-        )
+        if created:
+            messages.success(
+                request,
+                _("Complaint %(reference)s logged. Its ticket is in the queue.")
+                % {"reference": complaint.reference},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "This complaint was already logged as %(reference)s a moment ago, so it "
+                    "was not logged twice. Here is its ticket."
+                )
+                % {"reference": complaint.reference},
+            )
         return redirect("agent:ticket", reference=complaint.reference)
     earlier = customer_complaints(customer) if customer else []
     return render(

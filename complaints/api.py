@@ -17,6 +17,11 @@ user, or for anonymous callers their IP address, so nobody can fetch
 another caller's tracking link by guessing their key. A hash of the
 validated body is stored beside it; the same key with another body is
 refused with 422 rather than answered with the first complaint.
+
+Without a key, or with a new one, the same customer sending the same text
+again within ``AMENDS["DUPLICATE_WINDOW_SECONDS"]`` files nothing either
+(``complaint_submit`` decides, for the form and phone intake alike): the
+answer is 200 with the first complaint and ``Duplicate-Replayed: true``.
 """
 
 import hashlib
@@ -29,7 +34,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
@@ -41,11 +46,14 @@ from complaints.client import client_ip
 from complaints.forms import VALID_TIMEZONES
 from complaints.models import Category, Channel, Complaint
 from complaints.phones import to_e164
+from complaints.selectors import complaint_already_filed
 from complaints.services import complaint_submit, intake_answers
 from config.roles import is_agent
 from recovery.models import Ticket
 
 KEY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+DUPLICATE_HEADER = "Duplicate-Replayed"
 KEY_RE = re.compile(r"^[!-~]{1,255}$")  # visible ASCII, as a header can carry it
 
 
@@ -239,10 +247,34 @@ class ComplaintCreateView(APIView):
                 description="Any unique string (a UUID): a retry with the same key and body "
                 "gets the first answer; with another body, 422.",
                 pattern=KEY_RE.pattern,
-            )
+            ),
+            OpenApiParameter(
+                REPLAYED_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="`true` when this is the first answer again, for a retry "
+                "with the same Idempotency-Key and body.",
+                enum=["true"],
+                response=[201],
+            ),
+            OpenApiParameter(
+                DUPLICATE_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="`true`: the same customer sent the same text moments ago "
+                "(whatever the key), so nothing was filed and this is that complaint.",
+                enum=["true"],
+                response=[200],
+            ),
         ],
         request=ComplaintInput,
-        responses={201: ComplaintFiledSerializer},
+        responses={
+            201: ComplaintFiledSerializer,
+            200: OpenApiResponse(
+                ComplaintFiledSerializer,
+                description="Already received: the complaint this one repeats.",
+            ),
+        },
     )
     def post(self, request):
         body = ComplaintInput(data=request.data, context={"request": request})
@@ -252,9 +284,14 @@ class ComplaintCreateView(APIView):
         ip = client_ip(request)
         key = idempotency_key(request, ip)
         digest = fingerprint(data)
-        existing = key and Complaint.objects.filter(idempotency_key=key).first()
+        existing = complaint_already_filed(
+            idempotency_key=key,
+            email=data["email"],
+            phone=data["phone"],
+            description=data["description"],
+        )
         if existing:
-            return self._replay(request, existing, digest)
+            return self._replay(request, existing, key=key, digest=digest)
         # Without a key every request counts; with one, a retry is not counted twice.
         if not agent and ratelimit.intake_limited(
             ip=ip, email=data["email"], key=key or uuid.uuid4().hex
@@ -270,18 +307,25 @@ class ComplaintCreateView(APIView):
             logged_by=request.user if agent else None,
             ip_address=None if agent else ip,
         )
-        if not created:  # a twin request with the same key won the race
-            return self._replay(request, complaint, digest)
+        if not created:  # a twin request won the race
+            return self._replay(request, complaint, key=key, digest=digest)
         return self._answer(request, complaint)
 
-    def _replay(self, request, complaint, digest):
-        if complaint.idempotency_fingerprint != digest:
-            raise IdempotencyKeyReused()
-        response = self._answer(request, complaint)
-        response["Idempotent-Replayed"] = "true"
+    def _replay(self, request, complaint, *, key, digest):
+        """The first answer again: for a retry with its key, or for the same complaint resent."""
+        if key and complaint.idempotency_key == key:
+            if complaint.idempotency_fingerprint != digest:
+                raise IdempotencyKeyReused()
+            response = self._answer(request, complaint)
+            response[REPLAYED_HEADER] = "true"
+            return response
+        # Found by the customer and the text, whatever the key: nothing was
+        # created this time, hence 200 rather than the first answer's 201.
+        response = self._answer(request, complaint, status=200)
+        response[DUPLICATE_HEADER] = "true"
         return response
 
-    def _answer(self, request, complaint):
+    def _answer(self, request, complaint, *, status=201):
         complaint = Complaint.objects.select_related("ticket").get(pk=complaint.pk)
         data = ComplaintFiledSerializer(complaint, context={"request": request}).data
-        return Response(data, status=201)
+        return Response(data, status=status)

@@ -1,7 +1,11 @@
 """Reads for intake: tracking pages and the agents' customer look-up."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.utils import timezone
 
 from complaints.identifiers import TOKEN_RE, normalize_reference
 from complaints.models import Complaint, Customer
@@ -50,6 +54,51 @@ def customer_find(*, email: str = "", phone: str = "") -> Customer | None:
         if by_phone and (not email or not by_phone.email):
             return by_phone
     return None
+
+
+def same_text(text: str) -> str:
+    """The text as compared for resubmissions: spacing and letter case do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def complaint_resubmitted(
+    *, customer: Customer | None, description: str, at: datetime | None = None
+) -> Complaint | None:
+    """The customer's first complaint with this text in the last DUPLICATE_WINDOW_SECONDS.
+
+    Browser Back restores a sent form with a fresh one-time key, so the key
+    cannot tell a resubmission from a new complaint; the person and their
+    words can. The window keeps a real second complaint in the same words
+    (the same fault again next week) from being swallowed. Reads only this
+    customer's latest complaints (``complaint_customer_idx``).
+    """
+    if customer is None or customer.pk is None:
+        return None
+    at = at or timezone.now()
+    since = at - timedelta(seconds=settings.AMENDS["DUPLICATE_WINDOW_SECONDS"])
+    wanted = same_text(description)
+    recent = customer.complaints.filter(submitted_at__gte=since, submitted_at__lte=at)
+    for complaint in recent.order_by("submitted_at", "pk"):
+        if same_text(complaint.description) == wanted:
+            return complaint
+    return None
+
+
+def complaint_already_filed(
+    *, idempotency_key: str | None, email: str = "", phone: str = "", description: str
+) -> Complaint | None:
+    """The complaint this submission repeats, by its one-time key or by its content.
+
+    A cheap look before the rate limits, so that a repeat is answered with
+    its complaint rather than counted or refused; ``complaint_submit`` asks
+    again under the customer's row lock, which is what makes it safe.
+    """
+    if idempotency_key:
+        complaint = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+        if complaint is not None:
+            return complaint
+    customer = customer_find(email=email, phone=phone)
+    return complaint_resubmitted(customer=customer, description=description)
 
 
 def customer_search(query, *, limit=10):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from complaints.identifiers import new_reference, new_tracking_token
 from complaints.models import Attachment, Complaint, Customer
 from complaints.phones import to_e164
-from complaints.selectors import customer_find
+from complaints.selectors import complaint_resubmitted, customer_find
 from complaints.uploads import stored_name
 from notifications.services import notification_queue_complaint_received
 from recovery.workflow import ticket_open
@@ -106,9 +106,17 @@ def complaint_submit(
     returns the complaint that key made and ``created=False``: a refresh or a
     double click files one complaint; ``idempotency_fingerprint`` (the API's
     hash of the request) is stored with the key so that a reuse with another
-    body can be told apart. ``attachments`` are pairs of an upload
-    and its sniffed extension, already checked by the form. ``submitted_at``
-    is now, unless the complaint reached us earlier (an import, the demo data).
+    body can be told apart. ``attachments`` are pairs of an upload and its
+    sniffed extension, already checked by the form. ``submitted_at`` is now,
+    unless the complaint reached us earlier (an import, the demo data).
+
+    A resubmission (``complaint_resubmitted``: the same customer's same text,
+    moments ago, whatever the key: browser Back then Send) also returns the
+    first complaint with ``created=False``, for every intake alike. The
+    customer's row is locked first, so two racing resubmissions cannot both
+    miss each other. Two racing first complaints of a phone-only newcomer
+    still can (nothing unique names them before their row exists); with an
+    email, the unique email makes the loser retry and find the winner's.
     """
     for attempt in range(CREATE_ATTEMPTS):
         if idempotency_key:
@@ -117,7 +125,7 @@ def complaint_submit(
                 return existing, False
         try:
             with transaction.atomic():
-                complaint = _create(
+                complaint, created = _create(
                     customer=customer,
                     customer_fields={
                         "name": name,
@@ -144,7 +152,7 @@ def complaint_submit(
                     },
                     attachments=attachments,
                 )
-            return complaint, True
+            return complaint, created
         except IntegrityError:
             if attempt == CREATE_ATTEMPTS - 1:
                 raise
@@ -155,6 +163,16 @@ def complaint_submit(
 def _create(*, customer, customer_fields, complaint_fields, attachments):
     if customer is None:
         customer = customer_find_or_create(**customer_fields)
+    # One filing at a time per customer, until commit: the look for a
+    # resubmission below then sees any complaint a racing twin just filed.
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    earlier = complaint_resubmitted(
+        customer=customer,
+        description=complaint_fields["description"],
+        at=complaint_fields["submitted_at"],
+    )
+    if earlier is not None:
+        return earlier, False
     complaint = Complaint.objects.create(
         reference=new_reference(),
         tracking_token=new_tracking_token(),
@@ -174,7 +192,7 @@ def _create(*, customer, customer_fields, complaint_fields, attachments):
     ticket = ticket_open(complaint=complaint, actor=complaint_fields.get("logged_by"))
     if customer.email:
         notification_queue_complaint_received(ticket=ticket)
-    return complaint
+    return complaint, True
 
 
 def tracking_link_is_live(complaint, *, now=None):

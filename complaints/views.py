@@ -16,12 +16,14 @@ from complaints import ratelimit
 from complaints.client import client_ip
 from complaints.forms import ComplaintForm
 from complaints.models import Channel, Complaint
-from complaints.selectors import complaint_for_tracking, customer_timeline
+from complaints.selectors import complaint_already_filed, complaint_for_tracking, customer_timeline
 from complaints.services import complaint_submit, intake_answers
 from recovery.workflow import ticket_customer_message
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "amends_submitted"
+# Whether that complaint had been sent before (the confirmation says so).
+RESENT_KEY = "amends_submitted_again"
 
 
 class TrackingMessageForm(forms.Form):
@@ -46,13 +48,21 @@ def complaint_new(request):
         return render(request, "complaints/form.html", context, status=400)
 
     data = form.cleaned_data
-    existing = Complaint.objects.filter(idempotency_key=form.idempotency_key).first()
+    # A refresh, a double click or Back then Send: answered with the complaint
+    # already filed, before the rate limits can count or refuse it.
+    existing = complaint_already_filed(
+        idempotency_key=form.idempotency_key,
+        email=data["email"],
+        phone=data["phone"],
+        description=data["description"],
+    )
+    created = False
     if existing is None:
         ip = client_ip(request)
         if ratelimit.intake_limited(ip=ip, email=data["email"], key=form.idempotency_key):
             context["rate_limited"] = True
             return render(request, "complaints/form.html", context, status=429)
-        existing, _created = complaint_submit(
+        existing, created = complaint_submit(
             **intake_answers(data),
             channel=Channel.WEB,
             language=get_language() or settings.LANGUAGE_CODE,
@@ -62,6 +72,7 @@ def complaint_new(request):
             ip_address=ip,
         )
     request.session[SESSION_KEY] = existing.pk
+    request.session[RESENT_KEY] = not created
     return redirect("complaints:submitted")
 
 
@@ -77,6 +88,7 @@ def complaint_submitted(request):
         {
             "complaint": complaint,
             "ticket": complaint.ticket,
+            "already_sent": request.session.get(RESENT_KEY, False),
             "customer_timezone": complaint.timezone or settings.TIME_ZONE,
             "tracking_url": request.build_absolute_uri(
                 reverse("complaints:track", args=[complaint.tracking_token])

@@ -322,6 +322,9 @@ AMENDS = {
     "QUEUE_COUNTS_SECONDS": env.int("AMENDS_QUEUE_COUNTS_SECONDS", default=10),
     "TRACKING_LINK_DAYS": env.int("AMENDS_TRACKING_LINK_DAYS", default=365),
     "REPEAT_COMPLAINANT_DAYS": 90,
+    # The same customer sending the same text again within this many seconds
+    # (browser Back, then Send) gets the first complaint's confirmation.
+    "DUPLICATE_WINDOW_SECONDS": env.int("AMENDS_DUPLICATE_WINDOW_SECONDS", default=600),
     "DEFAULT_PHONE_REGION": env.str("AMENDS_DEFAULT_PHONE_REGION", default="FR"),
     # How many proxies in front of us append to X-Forwarded-For (0: trust none).
     "TRUSTED_PROXY_COUNT": env.int("AMENDS_TRUSTED_PROXY_COUNT", default=0),

@@ -147,10 +147,12 @@ def test_fourth_anonymous_complaint_from_one_email_gets_429_whatever_the_ip(
     anonymous, complaint_body
 ):
     for i in range(3):
-        response = anonymous.post(URL, complaint_body(), format="json", REMOTE_ADDR=f"10.0.0.{i}")
+        body = complaint_body(description=f"Complaint number {i}: my order never arrived.")
+        response = anonymous.post(URL, body, format="json", REMOTE_ADDR=f"10.0.0.{i}")
         assert response.status_code == 201
 
-    response = anonymous.post(URL, complaint_body(), format="json", REMOTE_ADDR="10.0.0.9")
+    body = complaint_body(description="Complaint number 9: my order never arrived.")
+    response = anonymous.post(URL, body, format="json", REMOTE_ADDR="10.0.0.9")
 
     assert response.status_code == 429
 
@@ -176,8 +178,9 @@ def test_api_and_form_share_the_per_ip_limit(anonymous, client, complaint_body, 
 
 def test_agents_are_not_held_to_the_public_rate_limits(agent_api, complaint_body, settings):
     settings.AMENDS = {**settings.AMENDS, "RATE_LIMIT_PER_IP": 1, "RATE_LIMIT_PER_EMAIL": 1}
-    for _ in range(3):
-        assert agent_api.post(URL, complaint_body(), format="json").status_code == 201
+    for i in range(3):
+        body = complaint_body(description=f"Complaint number {i}: my order never arrived.")
+        assert agent_api.post(URL, body, format="json").status_code == 201
 
 
 def test_retry_with_the_same_key_and_body_gets_the_first_answer_and_files_one_complaint(
@@ -230,7 +233,9 @@ def test_another_caller_reusing_a_key_gets_a_complaint_of_their_own(
     anonymous, agent_api, complaint_body
 ):
     mine = anonymous.post(URL, complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="shared")
-    theirs = agent_api.post(URL, complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    theirs = agent_api.post(
+        URL, complaint_body(email="grace@example.com"), format="json", HTTP_IDEMPOTENCY_KEY="shared"
+    )
 
     assert theirs.status_code == 201
     assert theirs.json()["reference"] != mine.json()["reference"]
@@ -266,3 +271,44 @@ def test_complaint_with_an_email_queues_the_received_email(anonymous, complaint_
     anonymous.post(URL, complaint_body(), format="json")
 
     assert Notification.objects.get().kind == NotificationKind.COMPLAINT_RECEIVED
+
+
+def test_same_complaint_sent_again_without_a_key_gets_200_with_the_first_one(
+    anonymous, complaint_body
+):
+    first = anonymous.post(URL, complaint_body(), format="json")
+    again = anonymous.post(
+        URL,
+        complaint_body(description="my order never arrived and nobody answers the PHONE."),
+        format="json",
+    )
+
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again["Duplicate-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in again
+    assert Complaint.objects.count() == 1
+
+
+def test_same_complaint_sent_again_with_a_new_key_gets_the_first_one(anonymous, complaint_body):
+    first = anonymous.post(URL, complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    again = anonymous.post(URL, complaint_body(), format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+
+    assert again.status_code == 200
+    assert again.json()["reference"] == first.json()["reference"]
+    assert Complaint.objects.count() == 1
+
+
+def test_a_complaint_already_sent_through_the_form_is_not_filed_again_by_the_api(
+    anonymous, client, complaint_body
+):
+    from tests.conftest import form_token
+
+    body = complaint_body()
+    client.post("/", {**body, "consent": "on", "form_token": form_token()})
+
+    again = anonymous.post(URL, body, format="json")
+
+    assert again.status_code == 200
+    assert again.json()["reference"] == Complaint.objects.get().reference

@@ -9,6 +9,8 @@ from tests.conftest import form_token
 
 pytestmark = pytest.mark.django_db
 URL = reverse("complaints:new")
+# A second, different complaint (the same text again would be a resubmission).
+ANOTHER_COMPLAINT = "The replacement never arrived either, and still nobody calls back."
 
 
 def test_form_page_offers_active_categories_and_a_fresh_token(client, category):
@@ -149,14 +151,14 @@ def test_an_inactive_category_cannot_be_chosen(client, complaint_data, category)
 
 def test_same_email_in_another_case_finds_the_same_customer(client, complaint_data):
     client.post(URL, complaint_data(email="Ada@Example.com"))
-    client.post(URL, complaint_data(email="ada@example.COM"))
+    client.post(URL, complaint_data(email="ada@example.COM", description=ANOTHER_COMPLAINT))
     assert Customer.objects.count() == 1
     assert Complaint.objects.count() == 2
 
 
 def test_second_complaint_within_90_days_gets_the_24_hour_promise(client, complaint_data):
     client.post(URL, complaint_data())
-    client.post(URL, complaint_data())
+    client.post(URL, complaint_data(description=ANOTHER_COMPLAINT))
     first, second = Complaint.objects.order_by("submitted_at")
     assert first.ticket.priority == Priority.STANDARD
     assert second.ticket.priority == Priority.HIGH

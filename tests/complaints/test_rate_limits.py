@@ -30,9 +30,11 @@ def test_fourth_complaint_from_one_email_within_a_day_gets_429_whatever_the_ip(
     client, complaint_data
 ):
     for i in range(3):
-        response = client.post(URL, complaint_data(), REMOTE_ADDR=f"10.0.0.{i + 1}")
+        data = complaint_data(description=f"Complaint number {i}: my order never arrived.")
+        response = client.post(URL, data, REMOTE_ADDR=f"10.0.0.{i + 1}")
         assert response.status_code == 302
-    response = client.post(URL, complaint_data(email="ADA@example.com"), REMOTE_ADDR="10.0.0.9")
+    data = complaint_data(email="ADA@example.com", description="Complaint 9: still nothing.")
+    response = client.post(URL, data, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
     assert Complaint.objects.count() == 3
 
