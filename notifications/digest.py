@@ -26,6 +26,9 @@ COUNTED = {
     K.APPROVAL_NEEDED: ngettext_lazy(
         "%(count)d compensation to approve", "%(count)d compensations to approve", "count"
     ),
+    K.APPROVAL_DECIDED: ngettext_lazy(
+        "%(count)d decision on your proposals", "%(count)d decisions on your proposals", "count"
+    ),
     K.CUSTOMER_REPLIED: ngettext_lazy(
         "%(count)d customer message", "%(count)d customer messages", "count"
     ),

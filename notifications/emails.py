@@ -229,6 +229,25 @@ def approval_decided(notification):
     return _render(NotificationKind.APPROVAL_DECIDED, context, notification.language)
 
 
+def approval_decided(notification):
+    """To the agent who proposed a compensation: a colleague approved or declined it."""
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    event = notification.event
+    compensation = _compensation(notification)
+    decider = event.actor
+    context = {
+        "reference": complaint.reference,
+        "customer": complaint.customer,
+        "compensation": compensation,
+        "approved": event.payload.get("change") == "approved",
+        "decider": (decider.get_full_name() or decider.get_username()) if decider else "",
+        "decline_reason": compensation.decline_reason,
+        "ticket_url": _ticket_url(complaint),
+    }
+    return _render(NotificationKind.APPROVAL_DECIDED, context, notification.language)
+
+
 def customer_replied(notification):
     """To the assignee, or every agent while nobody has it: the customer wrote to us."""
     ticket = notification.ticket
@@ -281,6 +300,7 @@ BUILDERS = {
     NotificationKind.RESOLVED: resolved,
     NotificationKind.AGENT_MESSAGE: agent_message,
     NotificationKind.APPROVAL_NEEDED: approval_needed,
+    NotificationKind.APPROVAL_DECIDED: approval_decided,
     NotificationKind.APPROVAL_DECIDED: approval_decided,
     NotificationKind.CUSTOMER_REPLIED: customer_replied,
     NotificationKind.SURVEY_DETRACTOR: survey_detractor,

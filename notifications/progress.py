@@ -10,7 +10,8 @@ language they wrote in, and only if we have their address (a phone complaint
 may have none). They are never emailed about what they did themselves (their
 own message, a reopening it caused) nor about anything internal (notes,
 assignments, a manager's approval). Staff hear about what waits on them: a
-compensation above the proposer's authority, a customer's message.
+compensation above the proposer's authority, a customer's message; and a
+proposer hears when a colleague approved or declined their proposal.
 """
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from notifications.models import NotificationKind
 from notifications.services import _staff_emails, notification_queue
 from recovery.choices import CompensationKind, EventKind
 from recovery.models import Compensation
-from recovery.selectors import compensation_approvable_by
+from recovery.selectors import compensation_approvable_by, compensations_with_authority
 
 K = NotificationKind
 
@@ -58,11 +59,31 @@ def customer_email_kind(event):
 
 
 def _needs_a_manager(event):
-    """True for a proposal its own proposer may not approve (above their currency's limit)."""
+    """True for a proposal its own proposer may not approve (above their limit on the ticket)."""
     if event.kind != EventKind.COMPENSATION or event.payload.get("change") != "proposed":
         return False
-    compensation = Compensation.objects.get(pk=event.payload["compensation"])
+    compensation = compensations_with_authority().get(pk=event.payload["compensation"])
     return not compensation_approvable_by(compensation=compensation, user=event.actor)
+
+
+def _proposer_to_tell(event):
+    """``[address]`` of the agent whose proposal somebody else approved or declined; else ``[]``.
+
+    Not when they decided themselves (they know), nor for a line declined
+    after its approval (the customer refused it: no decision on the proposal).
+    """
+    change = event.payload.get("change")
+    if event.kind != EventKind.COMPENSATION or change not in ("approved", "declined"):
+        return []
+    compensation = Compensation.objects.select_related("proposed_by").get(
+        pk=event.payload["compensation"]
+    )
+    proposer = compensation.proposed_by
+    if proposer is None or proposer.pk == event.actor_id:
+        return []
+    if change == "declined" and compensation.approved_at is not None:
+        return []
+    return [proposer.email] if proposer.is_active and proposer.email else []
 
 
 def _assignee_or_agents(ticket):
@@ -91,6 +112,8 @@ def emails_owed(event):
         staff = [(K.CUSTOMER_REPLIED, email) for email in _assignee_or_agents(ticket)]
     elif _needs_a_manager(event):
         staff = [(K.APPROVAL_NEEDED, email) for email in _staff_emails(MANAGERS)]
+    else:
+        staff = [(K.APPROVAL_DECIDED, email) for email in _proposer_to_tell(event)]
     owed.extend((kind, email, settings.LANGUAGE_CODE) for kind, email in staff)
     return owed
 

@@ -2,8 +2,9 @@
 
 A gesture goes proposed → approved → fulfilled, or ends declined; a "none"
 line (with its reason) is recorded settled at once. Agents approve amounts up
-to their currency's ``ApprovalLimit``; above it, or in a currency without a
-limit, only a manager does. Every change writes a COMPENSATION event and goes
+to their currency's ``ApprovalLimit``, counted over everything approved on
+the ticket in that currency; above it, or in a currency without a limit,
+only a manager does. Every change writes a COMPENSATION event and goes
 through ``transition()``, which bumps the ticket's version: ledger changes and
 status moves are thereby serialized (a proposal cannot slip in while a
 colleague starts the follow-up). When nothing is left waiting, the follow-up
@@ -29,8 +30,8 @@ from recovery.choices import (
     Status,
 )
 from recovery.errors import ApprovalDenied, IllegalTransition, StaleTicket
-from recovery.models import CURRENCY_RE, Compensation
-from recovery.selectors import compensation_approvable_by, ledger_is_settled
+from recovery.models import CURRENCY_RE, Compensation, Ticket
+from recovery.selectors import approval_refusal, compensations_with_authority, ledger_is_settled
 from recovery.sla import follow_up_due_at
 from recovery.workflow import (
     event_record,
@@ -197,14 +198,24 @@ def _ledger_step(*, compensation, actor, expected_version, from_statuses, change
 def compensation_approve(*, compensation, actor, expected_version=None):
     """Approve a proposed compensation, within the approver's authority.
 
-    An agent approves up to the ``ApprovalLimit`` of the line's currency (no
-    row: nothing); a manager approves any amount; lines without an amount
-    any agent may approve. Above that, ApprovalDenied and nothing changes.
+    An agent approves while the ticket's total approved in the line's
+    currency, this line included, stays within that currency's
+    ``ApprovalLimit`` (no row: nothing); a manager approves any amount; lines
+    without an amount any agent may approve. Above that, ApprovalDenied
+    (saying the limit and what is already approved) and nothing changes.
+
+    The ticket row is locked before the total is read: two agents approving
+    two lines of one ticket at once are taken one after the other, and the
+    second sees the first's approval (or, holding an older version, is
+    refused as stale). Without the lock both could read the same total.
     """
-    if compensation.status == CS.PROPOSED and not compensation_approvable_by(
-        compensation=compensation, user=actor
-    ):
-        raise ApprovalDenied()
+    ticket = compensation.ticket
+    Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk").get()
+    if compensation.status == CS.PROPOSED:
+        line = compensations_with_authority().get(pk=compensation.pk)
+        refusal = approval_refusal(compensation=line, user=actor)
+        if refusal:
+            raise ApprovalDenied(refusal)
     at = timezone.now()
     return _ledger_step(
         compensation=compensation,

@@ -1,7 +1,24 @@
 """Reads for the agents' pages, and the questions the workflow asks of the ledger."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import AGENTS, MANAGERS, is_agent, is_manager
@@ -12,6 +29,10 @@ from recovery.choices import (
     Status,
 )
 from recovery.models import ApprovalLimit, CallbackAttempt, Compensation, Ticket, TicketEvent
+from recovery.money import money_format
+
+# What counts against an agent's limit on a ticket: what was granted, handed over yet or not.
+GRANTED_STATUSES = (CompensationStatus.APPROVED, CompensationStatus.FULFILLED)
 
 
 def ticket_for_agent(reference):
@@ -27,7 +48,9 @@ def ticket_for_agent(reference):
         )
         .prefetch_related(
             "complaint__attachments",
-            Prefetch("compensations", queryset=Compensation.objects.select_related(*people)),
+            Prefetch(
+                "compensations", queryset=compensations_with_authority().select_related(*people)
+            ),
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
             "notifications",
         )
@@ -79,34 +102,114 @@ def ledger_is_settled(*, ticket):
     )
 
 
-def compensation_approvable_by(*, compensation, user):
-    """Whether ``user`` has the authority to approve this line's amount (its status aside).
+def compensations_with_authority():
+    """Ledger lines, each annotated with what an agent's approval of it would come to.
 
-    Managers approve anything; agents approve a line without an amount, or
-    one within their currency's ApprovalLimit (no row: nothing).
+    ``approved_on_ticket``: the amount already approved or handed over on the
+    line's ticket in its currency, the line itself left out. ``agent_limit``:
+    the currency's ApprovalLimit (None: no row, agents approve nothing in it).
+    ``within_agents_limit``: whether an agent may approve the line: it has no
+    amount, or it and ``approved_on_ticket`` together stay within the limit.
+    The limit bounds what a ticket is given, not one line: two lines of 45
+    under a limit of 50 cannot both be approved by an agent.
+
+    The one statement of the rule: the approval service, the email to the
+    managers, the ticket page, the API and the queue's "awaiting approval"
+    tab all read these columns.
     """
-    return compensation.pk in compensations_approvable_by(compensations=[compensation], user=user)
+    granted = (
+        Compensation.objects.filter(
+            ticket=OuterRef("ticket"), currency=OuterRef("currency"), status__in=GRANTED_STATUSES
+        )
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("ticket")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    limit = ApprovalLimit.objects.filter(currency=OuterRef("currency")).values("agent_limit")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return Compensation.objects.annotate(
+        approved_on_ticket=Coalesce(Subquery(granted), Value(Decimal("0.00")), output_field=money),
+        agent_limit=Subquery(limit, output_field=money),
+    ).annotate(
+        within_agents_limit=Case(
+            When(amount__isnull=True, then=Value(True)),
+            When(
+                agent_limit__isnull=False,
+                amount__lte=F("agent_limit") - F("approved_on_ticket"),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def compensation_approvable_by(*, compensation, user):
+    """Whether ``user`` has the authority to approve this line (its status aside).
+
+    ``compensation`` comes from ``compensations_with_authority()``. Managers
+    approve anything; agents what is within their limit on the ticket.
+    """
+    if is_manager(user):
+        return True
+    return is_agent(user) and compensation.within_agents_limit
 
 
 def compensations_approvable_by(*, compensations, user):
-    """The pks of the lines ``user`` may approve, with the limits read once for all of them.
+    """The pks of the lines ``user`` may approve (lines from ``compensations_with_authority``)."""
+    return {c.pk for c in compensations if compensation_approvable_by(compensation=c, user=user)}
 
-    The ticket page asks about every line waiting on its ledger; one query for
-    the limits keeps its cost the same however many there are.
-    """
-    compensations = list(compensations)
-    if is_manager(user):
-        return {c.pk for c in compensations}
+
+def approval_refusal(*, compensation, user):
+    """Why ``user`` may not approve ``compensation``, naming the limit and what is approved; or None."""
+    if compensation_approvable_by(compensation=compensation, user=user):
+        return None
+    currency = compensation.currency
     if not is_agent(user):
-        return set()
-    # A handful of rows (one per currency): read them all, always, so the
-    # page's query count does not depend on what the ledger holds.
-    limits = dict(ApprovalLimit.objects.values_list("currency", "agent_limit"))
-    return {
-        c.pk
-        for c in compensations
-        if c.amount is None or (c.currency in limits and c.amount <= limits[c.currency])
-    }
+        return _("Only a manager can approve this compensation.")
+    if compensation.agent_limit is None:
+        return _(
+            "Agents may approve nothing in %(currency)s alone: a manager must approve this one."
+        ) % {"currency": currency}
+    limit = money_format(compensation.agent_limit, currency)
+    if not compensation.approved_on_ticket:
+        return _(
+            "You may approve up to %(limit)s on this ticket: a manager must approve this one."
+        ) % {"limit": limit}
+    return _(
+        "You may approve up to %(limit)s on this ticket (%(approved)s already approved): "
+        "a manager must approve this one."
+    ) % {"limit": limit, "approved": money_format(compensation.approved_on_ticket, currency)}
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What an agent may still approve alone on one ticket in one currency."""
+
+    currency: str
+    limit: Decimal
+    approved: Decimal
+
+
+def approval_allowances(*, user, ledger):
+    """For an agent, one Allowance per currency with a limit; none for a manager (no limit).
+
+    ``ledger`` is the ticket's lines (a prefetched list costs no query); the
+    limits are one query. Shown beside the compensation form, so the agent
+    knows before proposing whether they can approve it themselves.
+    """
+    if is_manager(user):
+        return []
+    approved = {}
+    for line in ledger:
+        if line.amount is not None and line.status in GRANTED_STATUSES:
+            approved[line.currency] = approved.get(line.currency, Decimal("0")) + line.amount
+    return [
+        Allowance(currency=currency, limit=limit, approved=approved.get(currency, Decimal("0")))
+        for currency, limit in ApprovalLimit.objects.values_list("currency", "agent_limit")
+    ]
 
 
 def assignable_agents():
@@ -138,9 +241,11 @@ def ticket_next_step(ticket):
     service to offer first (``acknowledge``, ``apologize``, ``compensate``,
     ``approve_compensation``, ``fulfil_compensation``, ``start_follow_up``,
     ``resolve``); ``compensation`` is the ledger line it concerns, if any.
+    A callback owed comes first: a new ticket's, or a second attempt's after
+    an unhappy follow-up answer (``recovery.survey``).
     """
     step, due, compensation = None, None, None
-    if ticket.status == Status.NEW:
+    if ticket.status == Status.NEW or (ticket.is_open and ticket.callback_due_at is not None):
         step, due = "acknowledge", ticket.callback_due_at
     elif ticket.status == Status.ACKNOWLEDGED:
         step = "apologize"

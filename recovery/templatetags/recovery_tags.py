@@ -1,11 +1,10 @@
 """Words for the codes a ticket's timeline and ledger store (outcomes, kinds, changes)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import CallbackOutcome, CompensationKind, Priority, Status
+from recovery.money import money_format
 
 register = template.Library()
 
@@ -84,9 +83,6 @@ def person(user):
 
 
 @register.filter
-def amount(value):
-    """A ledger amount kept as a string in an event's payload, as a Decimal the page localizes."""
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError):
-        return value
+def money(amount, currency):
+    """``{{ c.amount|money:c.currency }}``: "€12.50", "12,50 €" (``recovery.money``); "" for none."""
+    return money_format(amount, currency)

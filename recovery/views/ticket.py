@@ -16,6 +16,7 @@ from notifications.models import TROUBLE
 from recovery import forms
 from recovery.choices import PENDING_COMPENSATION_STATUSES, CompensationStatus, Status
 from recovery.selectors import (
+    approval_allowances,
     assignable_agents,
     compensations_approvable_by,
     ticket_for_agent,
@@ -97,6 +98,8 @@ def ticket_page_context(*, ticket, user, bound, draft=None):
         "overdue": bool(due and due < timezone.now()),
         "lines": lines,
         "can_propose_again": ticket.status in _PROPOSE_AGAIN_STATUSES,
+        # What this agent may approve alone, shown by the compensation form.
+        "allowances": approval_allowances(user=user, ledger=ledger),
         "assigned_to_me": ticket.assignee_id == user.pk,
         "draft": draft,
         "forms": {

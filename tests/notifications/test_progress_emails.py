@@ -104,10 +104,12 @@ def test_a_declined_proposal_never_reaches_the_customer(eur_limit):
         ticket=ticket, actor=agent, kind=CompensationKind.REFUND, amount="250", currency="EUR"
     )
     compensation_decline(compensation=line, actor=manager, reason="Too much.")
+    # The proposer hears of the decision; the customer of nothing.
     assert [kind for kind, _to, _lang in rows(ticket)] == [
         K.ACKNOWLEDGED,
         K.APOLOGY,
         K.APPROVAL_NEEDED,
+        K.APPROVAL_DECIDED,
     ]
 
 

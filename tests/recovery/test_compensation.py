@@ -1,6 +1,7 @@
 """The compensation ledger: money in Decimal, approval limits, and what settles it."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -240,3 +241,109 @@ def test_managers_may_type_the_currency_in_lower_case_in_the_admin():
     assert form.is_valid(), form.errors
     assert form.save().currency == "EUR"
     assert not ApprovalLimitForm(data={"currency": "EU1", "agent_limit": "1"}).is_valid()
+
+
+# --- The limit bounds a ticket's total, not one line --------------------------
+
+
+def test_an_agent_cannot_split_an_amount_above_the_limit_into_lines_within_it(apologized, agent):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50.00"))
+    first = propose(apologized, agent, amount="45.00")
+    second = propose(apologized, agent, amount="45.00")
+    compensation_approve(compensation=first, actor=agent)
+    before = snapshot(apologized)
+
+    with pytest.raises(ApprovalDenied) as refused:
+        compensation_approve(compensation=second, actor=agent)
+
+    assert str(refused.value) == (
+        "You may approve up to €50.00 on this ticket (€45.00 already approved): "
+        "a manager must approve this one."
+    )
+    assert snapshot(apologized) == before
+
+
+def test_the_limit_counts_what_was_handed_over_and_not_what_was_declined(apologized, agent):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50.00"))
+    handed_over = propose(apologized, agent, amount="20.00")
+    compensation_approve(compensation=handed_over, actor=agent)
+    compensation_fulfil(compensation=handed_over, actor=agent)
+    declined = propose(apologized, agent, amount="30.00")
+    compensation_decline(compensation=declined, actor=agent, reason="Customer wants none")
+    other_currency = propose(apologized, agent, amount="40.00", currency="GBP")
+    ApprovalLimit.objects.create(currency="GBP", agent_limit=Decimal("40.00"))
+    compensation_approve(compensation=other_currency, actor=agent)
+
+    within = propose(apologized, agent, amount="30.00")
+    compensation_approve(compensation=within, actor=agent)  # 20 + 30: at the limit
+    above = propose(apologized, agent, amount="0.01")
+    with pytest.raises(ApprovalDenied):
+        compensation_approve(compensation=above, actor=agent)
+
+
+def test_a_manager_approves_whatever_the_ticket_already_has(apologized, agent, manager):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50.00"))
+    compensation_approve(compensation=propose(apologized, agent, amount="45.00"), actor=agent)
+    second = propose(apologized, agent, amount="45.00")
+    compensation_approve(compensation=second, actor=manager)
+    assert second.status == CS.APPROVED
+
+
+def test_the_refusal_names_a_currency_without_a_limit(apologized, agent):
+    line = propose(apologized, agent, amount="5.00", currency="CHF")
+    with pytest.raises(ApprovalDenied) as refused:
+        compensation_approve(compensation=line, actor=agent)
+    assert "Agents may approve nothing in CHF alone" in str(refused.value)
+
+
+def test_the_demo_data_sets_agent_limits_of_50_eur_and_50_gbp_once():
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    ApprovalLimit.objects.filter(currency="GBP").update(agent_limit=Decimal("80.00"))
+    call_command("seed_demo", stdout=StringIO())
+    limits = dict(ApprovalLimit.objects.values_list("currency", "agent_limit"))
+    assert limits == {"EUR": Decimal("50.00"), "GBP": Decimal("80.00")}
+
+
+# --- Amounts typed and read in the agent's language ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "read"),
+    [
+        ("fr", "12,50", "12.50"),
+        ("fr", "1 250,50", "1250.50"),
+        ("fr", "1\u00a0250,50", "1250.50"),
+        ("fr", "12.50", "12.50"),
+        ("fr", "12,505", "12.505"),
+        ("en", "12.50", "12.50"),
+        ("en", "1,250.50", "1250.50"),
+        ("en", "12,50", "12,50"),  # not taken for 1250: refused by money_clean
+        ("en", "", ""),
+    ],
+)
+def test_amounts_are_read_in_the_language_they_are_typed_in(language, typed, read):
+    from django.utils import translation
+
+    from recovery.money import amount_parse
+
+    with translation.override(language):
+        assert amount_parse(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "currency", "shown"),
+    [
+        ("fr", "12.50", "EUR", "12,50\u00a0€"),
+        ("fr", "1250.00", "GBP", "1\u00a0250,00\u00a0£"),
+        ("fr", "5.00", "CHF", "5,00\u00a0CHF"),
+        ("en", "12.50", "EUR", "€12.50"),
+        ("en", "1250", "GBP", "£1,250.00"),
+        ("en", "5.00", "CHF", "CHF\u00a05.00"),
+    ],
+)
+def test_amounts_are_shown_as_the_readers_language_writes_them(language, amount, currency, shown):
+    from recovery.money import money_format
+
+    assert money_format(Decimal(amount), currency, language=language) == shown

@@ -4,6 +4,7 @@ Safe to run again: every row is found by a natural key before it is created.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -15,7 +16,7 @@ from complaints.models import Category, Channel, Complaint
 from complaints.services import complaint_submit
 from config.roles import AGENTS, MANAGERS
 from recovery.choices import Priority
-from recovery.models import SlaSettings
+from recovery.models import ApprovalLimit, SlaSettings
 
 CATEGORIES = [
     ("Late or missing delivery", "Livraison en retard ou manquante", Priority.STANDARD),
@@ -25,6 +26,8 @@ CATEGORIES = [
     ("Website or app problem", "Problème sur le site ou l'application", Priority.STANDARD),
     ("Something else", "Autre chose", Priority.STANDARD),
 ]
+
+APPROVAL_LIMITS = [("EUR", Decimal("50.00")), ("GBP", Decimal("50.00"))]
 
 ACCOUNTS = [
     ("agent", "Alex Martin", "agent@amends.localhost", "amends-agent", [AGENTS]),
@@ -107,6 +110,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         SlaSettings.current()
+        # What agents approve alone on a ticket; a limit a manager since changed is kept.
+        for currency, limit in APPROVAL_LIMITS:
+            ApprovalLimit.objects.get_or_create(currency=currency, defaults={"agent_limit": limit})
         categories = []
         for position, (name_en, name_fr, priority) in enumerate(CATEGORIES):
             category, _ = Category.objects.get_or_create(
