@@ -289,6 +289,7 @@ class ComplaintCreateView(APIView):
             email=data["email"],
             phone=data["phone"],
             description=data["description"],
+            ip_address=None if agent else ip,
         )
         if existing:
             return self._replay(request, existing, key=key, digest=digest)

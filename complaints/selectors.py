@@ -62,14 +62,23 @@ def same_text(text: str) -> str:
 
 
 def complaint_resubmitted(
-    *, customer: Customer | None, description: str, at: datetime | None = None
+    *,
+    customer: Customer | None,
+    description: str,
+    at: datetime | None = None,
+    ip_address: str | None = None,
 ) -> Complaint | None:
     """The customer's first complaint with this text in the last DUPLICATE_WINDOW_SECONDS.
 
     Browser Back restores a sent form with a fresh one-time key, so the key
     cannot tell a resubmission from a new complaint; the person and their
     words can. The window keeps a real second complaint in the same words
-    (the same fault again next week) from being swallowed. Reads only this
+    (the same fault again next week) from being swallowed. When the public
+    files (``ip_address`` given, as for the form and anonymous API callers),
+    only a complaint sent from that same address counts: the answer shows
+    the first complaint's private tracking link, which must not go to
+    somebody who merely knows the customer's email and words. Staff filings
+    (no address) match whatever the first came by. Reads only this
     customer's latest complaints (``complaint_customer_idx``).
     """
     if customer is None or customer.pk is None:
@@ -78,6 +87,8 @@ def complaint_resubmitted(
     since = at - timedelta(seconds=settings.AMENDS["DUPLICATE_WINDOW_SECONDS"])
     wanted = same_text(description)
     recent = customer.complaints.filter(submitted_at__gte=since, submitted_at__lte=at)
+    if ip_address:
+        recent = recent.filter(ip_address=ip_address)
     for complaint in recent.order_by("submitted_at", "pk"):
         if same_text(complaint.description) == wanted:
             return complaint
@@ -85,7 +96,12 @@ def complaint_resubmitted(
 
 
 def complaint_already_filed(
-    *, idempotency_key: str | None, email: str = "", phone: str = "", description: str
+    *,
+    idempotency_key: str | None,
+    email: str = "",
+    phone: str = "",
+    description: str,
+    ip_address: str | None = None,
 ) -> Complaint | None:
     """The complaint this submission repeats, by its one-time key or by its content.
 
@@ -98,7 +114,7 @@ def complaint_already_filed(
         if complaint is not None:
             return complaint
     customer = customer_find(email=email, phone=phone)
-    return complaint_resubmitted(customer=customer, description=description)
+    return complaint_resubmitted(customer=customer, description=description, ip_address=ip_address)
 
 
 def customer_search(query, *, limit=10):

@@ -170,6 +170,7 @@ def _create(*, customer, customer_fields, complaint_fields, attachments):
         customer=customer,
         description=complaint_fields["description"],
         at=complaint_fields["submitted_at"],
+        ip_address=complaint_fields["ip_address"],
     )
     if earlier is not None:
         return earlier, False

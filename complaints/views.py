@@ -50,15 +50,16 @@ def complaint_new(request):
     data = form.cleaned_data
     # A refresh, a double click or Back then Send: answered with the complaint
     # already filed, before the rate limits can count or refuse it.
+    ip = client_ip(request)
     existing = complaint_already_filed(
         idempotency_key=form.idempotency_key,
         email=data["email"],
         phone=data["phone"],
         description=data["description"],
+        ip_address=ip,
     )
     created = False
     if existing is None:
-        ip = client_ip(request)
         if ratelimit.intake_limited(ip=ip, email=data["email"], key=form.idempotency_key):
             context["rate_limited"] = True
             return render(request, "complaints/form.html", context, status=429)

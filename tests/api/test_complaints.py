@@ -312,3 +312,11 @@ def test_a_complaint_already_sent_through_the_form_is_not_filed_again_by_the_api
 
     assert again.status_code == 200
     assert again.json()["reference"] == Complaint.objects.get().reference
+
+
+def test_same_complaint_sent_from_another_address_is_filed_apart(anonymous, complaint_body):
+    first = anonymous.post(URL, complaint_body(), format="json", REMOTE_ADDR="203.0.113.1")
+    other = anonymous.post(URL, complaint_body(), format="json", REMOTE_ADDR="198.51.100.7")
+
+    assert other.status_code == 201
+    assert other.json()["tracking_url"] != first.json()["tracking_url"]

@@ -23,10 +23,10 @@ PHONE_URL = reverse("agent:phone_intake")
 pytestmark = pytest.mark.django_db
 
 
-def send_again(client, data, headers=None, **changes):
+def send_again(client, data, headers=None, REMOTE_ADDR="127.0.0.1", **changes):  # noqa: N803
     """What Back then Send posts: the same answers with a new form key."""
     data = {**data, "form_token": form_token(), **changes}
-    return client.post(URL, data, follow=True, headers=headers)
+    return client.post(URL, data, follow=True, headers=headers, REMOTE_ADDR=REMOTE_ADDR)
 
 
 def test_sending_the_same_complaint_again_shows_the_first_ones_confirmation(client, complaint_data):
@@ -79,6 +79,18 @@ def test_another_text_or_another_customer_is_a_new_complaint(client, complaint_d
 
     assert Complaint.objects.count() == 2
     assert "You already sent us this complaint" not in again.text
+
+
+def test_the_same_words_from_another_address_never_show_the_first_complaint(client, complaint_data):
+    """Knowing someone's email and words must not be a way to their tracking link."""
+    data = complaint_data()
+    client.post(URL, data, REMOTE_ADDR="203.0.113.1")
+    first = Complaint.objects.get()
+    elsewhere = send_again(client, data, REMOTE_ADDR="198.51.100.7")
+
+    assert Complaint.objects.count() == 2
+    assert first.reference not in elsewhere.text
+    assert first.tracking_token not in elsewhere.text
 
 
 @pytest.mark.parametrize(("seconds_later", "complaints"), [(599, 1), (601, 2)])
