@@ -18,6 +18,7 @@ from django.urls import reverse
 from recovery.choices import Status
 from recovery.models import DailySummary, DayComplaints, DayDurations, DayTickets, Ticket
 from recovery.review import figures
+from recovery.review.daily import build
 from recovery.review.daily import read as daily
 from recovery.review.daily.build import MODELS, summary_refresh
 from recovery.review.periods import Period
@@ -204,3 +205,21 @@ def test_the_summary_of_an_empty_database_is_complete_and_empty(db):
     assert summary_refresh() == 0
     assert figures.review_indicators(period=LONG)["summary_at"] is not None
     assert figures.review_indicators(period=LONG)["tickets"]["contacted"] == 0
+
+
+def test_only_the_chunk_reaching_today_moves_the_refresh_mark(history, monkeypatch):
+    # Readers take every day before the mark's as recounted in full: an
+    # earlier chunk committing must not move it past days still to recount.
+    with time_machine.travel(at(3, 1), tick=False):
+        summary_refresh(now=at(3, 1))
+    seen, replace = [], build._replace
+
+    def spy(first_day, last_day, now, *, reaches_today):
+        written = replace(first_day, last_day, now, reaches_today=reaches_today)
+        seen.append((last_day, DailySummary.objects.get().refreshed_at))
+        return written
+
+    monkeypatch.setattr(build, "_replace", spy)
+    with time_machine.travel(NOW, tick=False):
+        summary_refresh(days=2, now=NOW)  # back to 1 March: two chunks
+    assert seen == [(date(2026, 3, 31), at(3, 1)), (date(2026, 4, 10), NOW)]
