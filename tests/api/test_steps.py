@@ -300,6 +300,22 @@ def test_agent_approving_above_the_limit_gets_403_and_a_manager_may(agent_api, m
     assert post(manager_api, ticket, f"compensations/{line.pk}/approve/").status_code == 200
 
 
+def test_agent_approving_the_second_half_of_a_split_amount_gets_403_naming_the_limit(
+    agent_api, agent
+):
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50"))
+    ticket = ticket_in_status(Status.APOLOGIZED)
+    first, second = proposed(ticket, agent, "45.00"), proposed(ticket, agent, "45.00")
+    assert post(agent_api, ticket, f"compensations/{first.pk}/approve/").status_code == 200
+    lines = agent_api.get(ticket_url(ticket)).json()["compensations"]
+    assert [line["approvable"] for line in lines] == [False, False]  # approved; above the limit
+
+    refused = post(agent_api, ticket, f"compensations/{second.pk}/approve/")
+
+    assert_refused(refused, 403, "approval_denied", Ticket.objects.get(pk=ticket.pk))
+    assert "up to €50.00 on this ticket (€45.00 already approved)" in error_of(refused)["message"]
+
+
 def test_approving_twice_gets_409(agent_api, manager):
     ticket = ticket_in_status(Status.APOLOGIZED)
     line = proposed(ticket, manager)

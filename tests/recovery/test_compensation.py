@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from recovery.choices import CompensationKind, CompensationStatus, EventKind, Status
 from recovery.compensation import (
@@ -347,3 +348,51 @@ def test_amounts_are_shown_as_the_readers_language_writes_them(language, amount,
     from recovery.money import money_format
 
     assert money_format(Decimal(amount), currency, language=language) == shown
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="races two PostgreSQL connections")
+def test_two_agents_approving_two_halves_at_once_are_taken_in_turn_and_the_second_refused(
+    monkeypatch,
+):
+    """The first approval holds its transaction open; the second waits for it, then sees it.
+
+    Without the ticket's row lock the second would read the total before the
+    first committed and get as far as the version check, refused there as
+    stale ("reload"), not for the limit it would break.
+    """
+    import time
+
+    from recovery import compensation as ledger
+    from tests.concurrency import race
+    from tests.factories import AgentFactory
+
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=Decimal("50.00"))
+    first_agent, second_agent = AgentFactory(), AgentFactory()
+    ticket = ticket_in_status(Status.APOLOGIZED, actor=first_agent)
+    first = propose(ticket, first_agent, amount="45.00")
+    second = propose(Ticket.objects.get(pk=ticket.pk), second_agent, amount="45.00")
+    notify = ledger.notifications_for_event
+
+    def slow_for_the_first(event):
+        if event.payload.get("compensation") == first.pk:
+            time.sleep(1)  # committed only after this
+        return notify(event)
+
+    monkeypatch.setattr(ledger, "notifications_for_event", slow_for_the_first)
+
+    def approve(pk, agent, delay):
+        def run():
+            time.sleep(delay)
+            line = Compensation.objects.get(pk=pk)  # its ticket read in this thread
+            return compensation_approve(compensation=line, actor=agent)
+
+        return run
+
+    outcomes = race(approve(first.pk, first_agent, 0), approve(second.pk, second_agent, 0.3))
+
+    assert not isinstance(outcomes[0], Exception), outcomes[0]
+    assert isinstance(outcomes[1], ApprovalDenied), outcomes[1]
+    assert "(€45.00 already approved)" in str(outcomes[1])
+    statuses = dict(Compensation.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: CS.APPROVED, second.pk: CS.PROPOSED}
