@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
 from complaints.phones import to_e164
-from complaints.uploads import check_attachment
+from complaints.uploads import (
+    ALLOWED_EXTENSIONS,
+    ALLOWED_TYPES,
+    bad_type_message,
+    check_attachment,
+    empty_message,
+    format_size,
+    size_units,
+    too_large_message,
+)
 
 FORM_TOKEN_SALT = "amends.complaint-form"  # noqa: S105 (a signing namespace, not a secret)
 FORM_TOKEN_MAX_AGE = 24 * 3600
@@ -20,24 +29,50 @@ NPS_CHOICES = [("", _("Rather not say"))] + [(str(i), str(i)) for i in range(11)
 VALID_TIMEZONES = frozenset(zoneinfo.available_timezones())
 
 
+def _too_many_message():
+    limit = settings.AMENDS["MAX_ATTACHMENTS"]
+    return _("Attach at most %(limit)d files.") % {"limit": limit}
+
+
 class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that tells the page's script the server's rules, in the server's words.
+
+    The script (static/js/amends.js) checks count, size and type before anything is
+    sent; the server checks again, by content. Built at render time: the limits come
+    from settings and the messages are in the reader's language.
+    """
+
     allow_multiple_selected = True
+
+    def get_context(self, name, value, attrs):
+        placeholder = "{name}"  # the script puts each file's name there
+        rules = {
+            "accept": ",".join([*ALLOWED_TYPES, *(f".{ext}" for ext in ALLOWED_EXTENSIONS)]),
+            "data-max-files": settings.AMENDS["MAX_ATTACHMENTS"],
+            "data-max-bytes": settings.AMENDS["MAX_ATTACHMENT_BYTES"],
+            "data-types": " ".join(ALLOWED_TYPES),
+            "data-extensions": " ".join(ALLOWED_EXTENSIONS),
+            # How sizes are written ("%s MB" / "%s Mo"), for the list of chosen files.
+            **{f"data-unit-{unit}": pattern for unit, (_factor, pattern) in size_units().items()},
+            "data-error-too-many": _too_many_message(),
+            "data-error-too-large": too_large_message(placeholder),
+            "data-error-bad-type": bad_type_message(placeholder),
+            "data-error-empty": empty_message(placeholder),
+        }
+        return super().get_context(name, value, {**rules, **(attrs or {})})
 
 
 class MultipleFileField(forms.FileField):
     """Several files in one input, each checked by content."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        kwargs.setdefault("widget", MultipleFileInput)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        limit = settings.AMENDS["MAX_ATTACHMENTS"]
-        if len(files) > limit:
-            raise ValidationError(
-                _("Attach at most %(limit)d files.") % {"limit": limit}, code="too_many"
-            )
+        if len(files) > settings.AMENDS["MAX_ATTACHMENTS"]:
+            raise ValidationError(_too_many_message(), code="too_many")
         errors, cleaned = [], []
         for upload in files:
             upload = super().clean(upload, initial)
@@ -147,11 +182,7 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    attachments = MultipleFileField(
-        label=_("Photos or documents"),
-        required=False,
-        help_text=_("Optional. Up to 5 images or PDF files, 10 MB each."),
-    )
+    attachments = MultipleFileField(label=_("Photos or documents"), required=False)
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this complaint by email or phone."),
         error_messages={
@@ -180,6 +211,13 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"] = _category_field()
+        # The limits as the server applies them, written as the rest of the page writes sizes.
+        self.fields["attachments"].help_text = _(
+            "Optional. Up to %(count)d images or PDF files, %(size)s each."
+        ) % {
+            "count": settings.AMENDS["MAX_ATTACHMENTS"],
+            "size": format_size(settings.AMENDS["MAX_ATTACHMENT_BYTES"]),
+        }
         self.order_fields(self.field_order)
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())

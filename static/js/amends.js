@@ -7,6 +7,7 @@
  *  3. Show <time data-local> in the reader's time zone.
  *  4. Customer look-up on the phone-intake page, in place (fetch).
  *  5. Copy buttons ([data-copy="#selector"]), and focus on an error summary.
+ *  6. Attachments: list the chosen files and check them before sending.
  */
 (function () {
   "use strict";
@@ -168,6 +169,115 @@
     if (summary) summary.focus();
   }
 
+  // 6. Attachments ---------------------------------------------------------------
+  // The input carries the server's rules and messages (complaints/forms.py,
+  // MultipleFileInput): count, size and type are checked here, before a 50 MB
+  // upload is sent only to be refused. The server checks again, by content.
+  function attachmentChecks() {
+    document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      var form = input.form;
+      var field = input.closest(".field") || input.parentNode;
+      var types = (input.getAttribute("data-types") || "").split(" ");
+      var extensions = (input.getAttribute("data-extensions") || "").split(" ");
+      var maxBytes = Number(input.getAttribute("data-max-bytes"));
+      var maxFiles = Number(input.getAttribute("data-max-files"));
+      var number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+      var listId = input.id + "_files";
+      var checksId = input.id + "_checks";
+      var list = document.createElement("ul");
+      list.className = "file-list";
+      list.id = listId;
+      list.setAttribute("data-file-list", "");
+      list.hidden = true;
+      var checks = document.createElement("ul");
+      checks.className = "field__error";
+      checks.id = checksId;
+      checks.setAttribute("role", "alert");
+      checks.hidden = true;
+      input.insertAdjacentElement("afterend", list);
+      input.insertAdjacentElement("beforebegin", checks);
+
+      function size(bytes) {
+        // Written as the server writes it: "10 MB", "10 Mo", "1.5 MB".
+        var units = [["mb", 1048576], ["kb", 1024], ["b", 1]];
+        for (var i = 0; i < units.length; i++) {
+          if (bytes >= units[i][1] || units[i][0] === "b") {
+            var pattern = input.getAttribute("data-unit-" + units[i][0]) || "%s";
+            return pattern.replace("%s", number.format(Math.round((bytes / units[i][1]) * 10) / 10));
+          }
+        }
+      }
+      function message(kind, name) {
+        return (input.getAttribute("data-error-" + kind) || "").replace("{name}", name);
+      }
+      function problemsOf(file) {
+        var extension = (file.name.split(".").pop() || "").toLowerCase();
+        if (file.size === 0) return message("empty", file.name);
+        if (file.size > maxBytes) return message("too-large", file.name);
+        if (types.indexOf(file.type) === -1 && extensions.indexOf(extension) === -1) {
+          return message("bad-type", file.name);
+        }
+        return null;
+      }
+      function describedBy(on) {
+        var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+          return id && id !== checksId;
+        });
+        if (on) ids.push(checksId);
+        if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+        else input.removeAttribute("aria-describedby");
+      }
+      function check() {
+        var files = Array.prototype.slice.call(input.files || []);
+        var problems = [];
+        list.textContent = "";
+        checks.textContent = "";
+        if (files.length > maxFiles) problems.push(message("too-many", ""));
+        files.forEach(function (file) {
+          var problem = problemsOf(file);
+          if (problem) problems.push(problem);
+          var item = document.createElement("li");
+          if (problem) item.className = "file-list__item--refused";
+          var name = document.createElement("span");
+          name.className = "file-list__name";
+          name.textContent = file.name;
+          var weight = document.createElement("span");
+          weight.className = "file-list__size";
+          weight.textContent = size(file.size);
+          item.appendChild(name);
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(weight);
+          list.appendChild(item);
+        });
+        problems.forEach(function (text) {
+          var item = document.createElement("li");
+          item.textContent = text;
+          checks.appendChild(item);
+        });
+        list.hidden = files.length === 0;
+        checks.hidden = problems.length === 0;
+        // The server's own errors for an earlier choice no longer apply to this one.
+        var serverErrors = document.getElementById(input.id + "_error");
+        if (serverErrors) serverErrors.hidden = true;
+        if (problems.length) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+        field.classList.toggle("field--error", problems.length > 0);
+        describedBy(problems.length > 0);
+        return problems.length === 0;
+      }
+
+      input.addEventListener("change", check);
+      if (form) {
+        // On the form itself, so it runs before the double-submit guard (on document).
+        form.addEventListener("submit", function (event) {
+          if (check()) return;
+          event.preventDefault();
+          input.focus();
+        });
+      }
+    });
+  }
+
   ready(function () {
     fillTimezone();
     guardSubmissions();
@@ -175,6 +285,7 @@
     customerLookup();
     copyButtons();
     focusErrorSummary();
+    attachmentChecks();
   });
 })();
 

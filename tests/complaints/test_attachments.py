@@ -51,7 +51,34 @@ def test_file_over_10_mb_is_refused(client, complaint_data, png_file, settings):
     big = png_file("big.png", PNG_BYTES + b"\0" * (10 * 1024 * 1024))
     response = client.post(URL, {**complaint_data(), "attachments": [big]})
     assert response.status_code == 400
-    assert "is larger than 10.0" in response.text
+    assert "“big.png” is larger than 10 MB." in response.text
+
+
+def test_sizes_read_the_same_in_the_help_the_page_script_and_the_error_in_french(
+    client, complaint_data, png_file
+):
+    from tests.complaints.conftest import PNG_BYTES
+
+    big = png_file("gros.png", PNG_BYTES + b"\0" * (10 * 1024 * 1024))
+    headers = {"accept-language": "fr"}
+    page = client.get(URL, headers=headers).content.decode()
+    assert "Jusqu’à 5 images ou fichiers PDF, 10\u00a0Mo chacun." in page
+    assert 'data-max-bytes="10485760"' in page and 'data-max-files="5"' in page
+    assert (
+        "«\u00a0{name}\u00a0» dépasse 10\u00a0Mo." in page
+    )  # the script's message, from the server's words
+    response = client.post(URL, {**complaint_data(), "attachments": [big]}, headers=headers)
+    assert "«\u00a0gros.png\u00a0» dépasse 10\u00a0Mo." in response.text
+    assert "Mio" not in response.text and "10,0" not in response.text
+
+
+def test_the_page_tells_the_browser_the_types_the_server_accepts(client):
+    from complaints.uploads import ALLOWED_TYPES
+
+    page = client.get(URL).content.decode()
+    for mime in ALLOWED_TYPES:
+        assert mime in page.split('data-types="')[1].split('"')[0]
+    assert "Up to 5 images or PDF files, 10 MB each." in page
 
 
 def test_empty_file_is_refused(client, complaint_data, png_file):
