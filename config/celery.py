@@ -26,12 +26,17 @@ def publish(task, *args, **options):
 
     One attempt only, bounded by the broker's socket timeouts (settings.py):
     a retry would double what a hung Redis costs the request, and the sweep
-    re-publishes whatever a failed attempt left behind.
+    re-publishes whatever a failed attempt left behind. The failure is one
+    warning line with its cause and no traceback: while Redis is down every
+    request fails the same way, and thousands of identical tracebacks would
+    bury whatever else the log has to say.
     """
     try:
         return task.apply_async(args=args, retry=False, **options)
-    except Exception:
-        logger.exception("Could not publish %s%r; the sweep will catch up.", task.name, args)
+    except Exception as error:
+        logger.warning(
+            "Could not publish %s%r (%r); the sweep will catch up.", task.name, args, error
+        )
         return None
 
 
