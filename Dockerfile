@@ -10,4 +10,6 @@ RUN DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --system --home /app amends && mkdir -p /app/var && chown -R amends /app/var
 USER amends
 EXPOSE 8000
+# No HEALTHCHECK here: the worker and beat run this image too. The web's is in
+# docker-compose.yml, on GET /healthz (answered whatever the Host header).
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the health check's probes are answered before anything reads the
+    # Host header, which ALLOWED_HOSTS refuses for 127.0.0.1 (config/health.py).
+    "config.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
