@@ -175,7 +175,7 @@ def compensation_offered(notification):
 
 
 def compensation_fulfilled(notification):
-    """To the customer: the compensation has been handed over."""
+    """To the customer: the compensation has been handed over, a voucher with its code and use."""
     return _progress(notification, compensation=_compensation(notification))
 
 

@@ -31,6 +31,7 @@ from recovery.choices import (
 )
 from recovery.errors import ApprovalDenied, IllegalTransition, StaleTicket
 from recovery.models import CURRENCY_RE, Compensation, Ticket
+from recovery.models.ledger import CODE_MAX_LENGTH
 from recovery.selectors import approval_refusal, compensations_with_authority, ledger_is_settled
 from recovery.sla import follow_up_due_at
 from recovery.workflow import (
@@ -41,6 +42,13 @@ from recovery.workflow import (
 )
 
 CS = CompensationStatus
+# What is handed over as a code the customer redeems (see redemption_clean).
+CODE_REQUIRED_KINDS = (CompensationKind.VOUCHER, CompensationKind.DISCOUNT)
+INSTRUCTIONS_MAX_LENGTH = 2000
+# C0 and C1 control characters, DEL included.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What a text of several lines may hold of them.
+_LINE_BREAKS = re.compile(r"[\r\n\t]")
 # max_digits=12 with 2 decimal places.
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -228,13 +236,52 @@ def compensation_approve(*, compensation, actor, expected_version=None):
     )
 
 
+def redemption_clean(*, kind, code="", redeem_instructions=""):
+    """``(code, redeem_instructions)`` checked for a line of ``kind`` being handed over.
+
+    A voucher or a discount is worth nothing to the customer without its code
+    and how to use it, and the email that hands it over is the only place
+    they read them: both are required for those kinds, optional for others.
+    The code is one line the customer types at a till or a checkout, so it
+    has no control characters (a pasted tab or newline would make it fail
+    there); the instructions may run over several lines.
+    """
+    code = (code or "").strip()
+    instructions = (redeem_instructions or "").strip()
+    errors = {}
+    if kind in CODE_REQUIRED_KINDS and not code:
+        errors["code"] = _("Enter the code the customer will use.")
+    elif len(code) > CODE_MAX_LENGTH:
+        errors["code"] = _("A code has at most %(max)d characters.") % {"max": CODE_MAX_LENGTH}
+    elif _CONTROL.search(code):
+        errors["code"] = _("A code is one line of letters, digits and signs, without tabs.")
+    if kind in CODE_REQUIRED_KINDS and not instructions:
+        errors["redeem_instructions"] = _("Say how the customer uses it: where, until when.")
+    elif len(instructions) > INSTRUCTIONS_MAX_LENGTH:
+        errors["redeem_instructions"] = _("Keep how to use it under %(max)d characters.") % {
+            "max": INSTRUCTIONS_MAX_LENGTH
+        }
+    elif _CONTROL.search(_LINE_BREAKS.sub("", instructions)):
+        errors["redeem_instructions"] = _("Remove the invisible control characters.")
+    if errors:
+        raise ValidationError(errors)
+    return code, instructions
+
+
 @transaction.atomic
-def compensation_fulfil(*, compensation, actor, expected_version=None):
+def compensation_fulfil(
+    *, compensation, actor, code="", redeem_instructions="", expected_version=None
+):
     """Record that an approved compensation was handed over (refund sent, voucher issued...).
 
-    When it was the last line waiting, the follow-up is scheduled
+    A voucher or discount is handed over with its code and how to redeem it
+    (``redemption_clean``), which the customer's email then carries. When it
+    was the last line waiting, the follow-up is scheduled
     ``SlaSettings.follow_up_days`` days from now.
     """
+    code, redeem_instructions = redemption_clean(
+        kind=compensation.kind, code=code, redeem_instructions=redeem_instructions
+    )
     at = timezone.now()
     return _ledger_step(
         compensation=compensation,
@@ -243,7 +290,13 @@ def compensation_fulfil(*, compensation, actor, expected_version=None):
         from_statuses=(CS.APPROVED,),
         change="fulfilled",
         at=at,
-        fields={"status": CS.FULFILLED, "fulfilled_by": actor, "fulfilled_at": at},
+        fields={
+            "status": CS.FULFILLED,
+            "fulfilled_by": actor,
+            "fulfilled_at": at,
+            "code": code,
+            "redeem_instructions": redeem_instructions,
+        },
     )
 
 

@@ -116,6 +116,25 @@ class CompensationProposeForm(StepForm):
         return amount_parse(self.cleaned_data["amount"])
 
 
+class FulfilForm(StepForm):
+    """Handing a line over; a voucher or discount with its code (the service checks them)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        required=False,
+        max_length=5000,
+        help_text=_("The customer will see this: the voucher or discount code, as issued."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    redeem_instructions = forms.CharField(
+        label=_("How to use it"),
+        required=False,
+        max_length=5000,
+        help_text=_("The customer will see this: where to enter the code, until when."),
+        widget=_textarea(2),
+    )
+
+
 class ReasonForm(StepForm):
     """A step that needs a written reason (internal)."""
 

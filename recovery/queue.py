@@ -22,6 +22,7 @@ from complaints.phones import maybe_e164
 from notifications.models import TROUBLE, Notification
 from recovery.choices import OPEN_STATUSES, Priority, Status
 from recovery.models import Ticket
+from recovery.workflow.moves import awaiting_approval_exists
 
 CharField.register_lookup(Lower)
 
@@ -199,9 +200,12 @@ def ticket_queue(*, filters, user, page=1, per_page=PER_PAGE, now=None):
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     page = max(1, page)
     rows = list(
-        tickets.select_related("complaint__customer", "complaint__category", "assignee").order_by(
-            F("due_at").asc(nulls_last=True), "id"
-        )[(page - 1) * per_page : page * per_page + 1]
+        tickets.select_related("complaint__customer", "complaint__category", "assignee")
+        # The row's stage (recovery.workflow.moves.ticket_stage), in the same query.
+        .annotate(awaiting_approval=awaiting_approval_exists())
+        .order_by(F("due_at").asc(nulls_last=True), "id")[
+            (page - 1) * per_page : page * per_page + 1
+        ]
     )
     for ticket in rows:
         ticket.due_state = due_state(ticket, now)
@@ -227,4 +231,6 @@ def queue_tickets(*, filters, user, assignee_id=None, now=None):
     if not filters.status or filters.status in OPEN_STATUSES:
         # Repeated even with an open status, so the partial indexes apply.
         tickets = tickets.filter(status__in=OPEN_STATUSES)
-    return tickets.select_related("complaint__customer", "complaint__category", "assignee")
+    return tickets.select_related(
+        "complaint__customer", "complaint__category", "assignee"
+    ).annotate(awaiting_approval=awaiting_approval_exists())

@@ -162,9 +162,9 @@ STEPS = [
     Step(
         f"{LINE}fulfil/",
         "compensation_fulfil",
-        inputs.StepInput,
-        _ledger(compensation_fulfil),
-        "Record that an approved compensation was handed over",
+        inputs.FulfilInput,
+        _ledger(compensation_fulfil, "code", "redeem_instructions"),
+        "Record that an approved compensation was handed over (a voucher with its code)",
     ),
     Step(
         f"{LINE}decline/",

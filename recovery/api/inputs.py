@@ -78,6 +78,15 @@ class CompensationInput(StepInput):
     reason = _text(help_text="Required for `none`: why nothing is due.")
 
 
+class FulfilInput(StepInput):
+    code = _text(
+        help_text="Required for a voucher or discount: the code the customer redeems (they see it)."
+    )
+    redeem_instructions = _text(
+        help_text="Required for a voucher or discount: how and until when to use the code."
+    )
+
+
 class ReasonInput(StepInput):
     reason = _text()
 

@@ -16,6 +16,7 @@ from notifications.models import Notification
 from recovery.models import CallbackAttempt, Compensation, Ticket, TicketEvent
 from recovery.queue import due_state
 from recovery.selectors import ticket_next_step
+from recovery.workflow.moves import ticket_stage
 
 
 class OutputSerializer(serializers.ModelSerializer):
@@ -109,6 +110,8 @@ class CompensationSerializer(OutputSerializer):
             "description",
             "reason",
             "decline_reason",
+            "code",
+            "redeem_instructions",
             "proposed_by",
             "proposed_at",
             "approved_by",
@@ -192,6 +195,12 @@ TICKET_FIELDS = [
 ]
 
 
+STAGE_HELP = (
+    "What to call the ticket: its `status`, except `awaiting_approval` for a compensated "
+    "ticket with a ledger line still proposed."
+)
+
+
 class TicketRowSerializer(OutputSerializer):
     """One line of the queue."""
 
@@ -203,10 +212,14 @@ class TicketRowSerializer(OutputSerializer):
     due_state = serializers.SerializerMethodField(
         help_text="`breached`, `soon` (under a quarter of the callback window left) or empty."
     )
+    stage = serializers.SerializerMethodField(help_text=STAGE_HELP)
 
     class Meta:
         model = Ticket
-        fields = [*TICKET_FIELDS, "due_state", "channel", "category", "customer_name"]
+        fields = [*TICKET_FIELDS, "stage", "due_state", "channel", "category", "customer_name"]
+
+    def get_stage(self, ticket) -> str:
+        return ticket_stage(ticket)
 
     def get_due_state(self, ticket) -> str:
         return due_state(ticket, self.context.get("now") or timezone.now())
@@ -225,6 +238,7 @@ class TicketSerializer(OutputSerializer):
     reference = serializers.CharField(source="complaint.reference")
     assignee = PersonSerializer(allow_null=True)
     next_step = serializers.SerializerMethodField()
+    stage = serializers.SerializerMethodField(help_text=STAGE_HELP)
     complaint = ComplaintSerializer()
     customer = CustomerSerializer(source="complaint.customer")
     compensations = CompensationSerializer(many=True)
@@ -236,6 +250,7 @@ class TicketSerializer(OutputSerializer):
         model = Ticket
         fields = [
             *TICKET_FIELDS,
+            "stage",
             "next_step",
             "complaint",
             "customer",
@@ -244,6 +259,9 @@ class TicketSerializer(OutputSerializer):
             "events",
             "notifications",
         ]
+
+    def get_stage(self, ticket) -> str:
+        return ticket_stage(ticket)
 
     @extend_schema_field(NextStepSerializer(allow_null=True))
     def get_next_step(self, ticket):

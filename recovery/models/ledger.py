@@ -15,6 +15,7 @@ from recovery.choices import (
     CompensationStatus,
 )
 
+CODE_MAX_LENGTH = 64
 # ISO 4217 alphabetic code, e.g. EUR, USD, GBP.
 CURRENCY_RE = r"^[A-Z]{3}$"
 currency_validator = RegexValidator(
@@ -85,6 +86,11 @@ class Compensation(models.Model):
         default=CompensationStatus.PROPOSED,
     )
     decline_reason = models.TextField(_("why it was declined"), blank=True, default="")
+    # A voucher's or discount's code and how to use it, written when it is
+    # handed over (a code is issued then, not when the gesture is proposed);
+    # the customer reads both in the email and on the tracking page.
+    code = models.CharField(_("code"), max_length=CODE_MAX_LENGTH, blank=True, default="")
+    redeem_instructions = models.TextField(_("how to use it"), blank=True, default="")
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

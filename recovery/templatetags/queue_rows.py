@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from recovery.templatetags.recovery_tags import channel_label, priority_label, status_label
+from recovery.workflow.moves import ticket_stage
 
 register = template.Library()
 
@@ -51,6 +52,7 @@ def queue_rows(tickets, now):
 def _row(ticket, now, words, url_pattern):
     reference = ticket.reference
     complaint = ticket.complaint
+    stage = ticket_stage(ticket)
     return format_html(
         ROW,
         f" queue-row--{ticket.due_state}" if ticket.due_state else "",
@@ -66,8 +68,8 @@ def _row(ticket, now, words, url_pattern):
         channel_label(complaint.channel),
         ticket.priority,
         priority_label(ticket.priority),
-        ticket.status,
-        status_label(ticket.status),
+        stage,
+        status_label(stage),
         _second_attempt_badge(ticket, words),
         _due_cell(ticket, now, words),
         _assignee_cell(ticket, words),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import CallbackOutcome, CompensationKind, Priority, Status
 from recovery.money import money_format
+from recovery.workflow.moves import AWAITING_APPROVAL, ticket_stage
 
 register = template.Library()
 
@@ -36,7 +37,24 @@ def compensation_kind_label(value):
 
 @register.filter
 def status_label(value):
+    """A status in words; also a stage (``ticket_stage``), which adds "awaiting approval"."""
+    if value == AWAITING_APPROVAL:
+        return _("Awaiting approval")
     return _label(Status, value)
+
+
+@register.filter
+def takes_code(kind):
+    """Whether a line of ``kind`` is handed over with a code and how to redeem it."""
+    from recovery.compensation import CODE_REQUIRED_KINDS
+
+    return kind in CODE_REQUIRED_KINDS
+
+
+@register.filter
+def stage(ticket):
+    """What to call ``ticket`` on a page: ``recovery.workflow.moves.ticket_stage``."""
+    return ticket_stage(ticket)
 
 
 # For rows in bulk: get_FOO_display() rebuilds and hashes the field's whole

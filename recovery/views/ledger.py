@@ -92,9 +92,10 @@ def compensation_fulfil_view(request, reference, pk):
         reference,
         pk,
         action="fulfil",
-        form_class=forms.StepForm,
+        form_class=forms.FulfilForm,
         service=compensation_fulfil,
         success=_("Compensation marked as handed over."),
+        fields=("code", "redeem_instructions"),
     )
 
 

@@ -70,7 +70,7 @@ def ticket_page_context(*, ticket, user, bound, draft=None):
             "featured": featured is not None and c.pk == featured.pk,
             "approvable": c.pk in approvable,
             "approve": form(forms.StepForm, f"approve-{c.pk}"),
-            "fulfil": form(forms.StepForm, f"fulfil-{c.pk}"),
+            "fulfil": form(forms.FulfilForm, f"fulfil-{c.pk}"),
             "decline": form(forms.DeclineForm, f"decline-{c.pk}"),
         }
         for c in ledger

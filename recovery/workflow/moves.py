@@ -11,17 +11,18 @@ all move tickets through ``transition()``.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.progress import notifications_for_event
-from recovery.choices import OPEN_STATUSES, EventKind, Status
+from recovery.choices import OPEN_STATUSES, CompensationStatus, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
-from recovery.models import Ticket, TicketEvent
+from recovery.models import Compensation, Ticket, TicketEvent
 from recovery.sla import callback_columns, priority_for_complaint
 
 S = Status
+CS = CompensationStatus
 
 # Every legal move, and the action that makes it; anything else is refused.
 # There are no shortcuts: each step has its own evidence (the call, the
@@ -29,10 +30,12 @@ S = Status
 # apology comes first, and a gesture without one reads as a bribe. "No
 # compensation" is a ledger line with a reason, so that path too goes through
 # `compensated`, which means "the remedy is decided and on the ledger"
-# (proposed, not necessarily handed over). A further gesture during follow-up
-# takes the ticket back to `compensated` until it is settled. Only a resolved
-# ticket reopens; a ticket closed as invalid (spam, duplicate, not a
-# complaint) stays closed. An unhappy follow-up survey answer (recovery.survey)
+# (proposed, not necessarily handed over). The status moves on the proposal,
+# but it is not what anybody is shown while a line waits for approval: pages
+# and the API show ticket_stage(), which says "awaiting approval" until a
+# remedy is approved. A further gesture during follow-up takes the ticket back
+# to `compensated` until it is settled. Only a resolved ticket reopens; a
+# ticket closed as invalid (spam, duplicate, not a complaint) stays closed. An unhappy follow-up survey answer (recovery.survey)
 # sends a ticket in follow-up back to `acknowledged` for a second attempt: the
 # contact is made, the apology and remedy are to be done again.
 ALLOWED = {
@@ -46,6 +49,36 @@ ALLOWED = {
     (S.RESOLVED, S.ACKNOWLEDGED): "reopen",
     **{(status, S.CLOSED_INVALID): "close_invalid" for status in OPEN_STATUSES},
 }
+
+# The stage shown for a compensated ticket whose ledger holds a line nobody has
+# approved yet: the customer must not read "compensated" for a remedy a manager
+# may still decline, and the agent sees what the ticket waits for.
+AWAITING_APPROVAL = "awaiting_approval"
+
+
+def ticket_stage(ticket):
+    """Where ``ticket`` stands for the people reading it: its status, or ``AWAITING_APPROVAL``.
+
+    The status moves to compensated on the first proposal, because the
+    workflow's question ("may it start the follow-up, be proposed to again?")
+    is about the ledger being open; what a page calls the ticket is a different
+    question, answered here once for the queue, the ticket page, the API and
+    the customer's tracking page. A list that cannot read each ticket's ledger
+    annotates ``awaiting_approval`` with ``awaiting_approval_exists()``; any
+    other caller has the ledger prefetched (``.all()`` then costs no query).
+    """
+    if ticket.status != S.COMPENSATED:
+        return ticket.status
+    waiting = getattr(ticket, "awaiting_approval", None)
+    if waiting is None:
+        waiting = any(c.status == CS.PROPOSED for c in ticket.compensations.all())
+    return AWAITING_APPROVAL if waiting else S.COMPENSATED
+
+
+def awaiting_approval_exists():
+    """``ticket_stage``'s question in SQL, for a list: does a line of the ticket wait for approval?"""
+    return Exists(Compensation.objects.filter(ticket=OuterRef("pk"), status=CS.PROPOSED))
+
 
 # Only transition() writes these; a service names the ones its step changes.
 WORKFLOW_COLUMNS = frozenset(

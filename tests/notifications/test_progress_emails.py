@@ -74,7 +74,9 @@ def test_a_gesture_within_the_limit_is_offered_on_approval_and_confirmed_on_hand
     )
     assert rows(ticket) == before, "a proposal is not an offer yet, and needs no manager"
     compensation_approve(compensation=line, actor=agent)
-    compensation_fulfil(compensation=line, actor=agent)
+    compensation_fulfil(
+        compensation=line, actor=agent, code="SORRY-30", redeem_instructions="At checkout."
+    )
     assert rows(ticket)[len(before) :] == [
         (K.COMPENSATION_OFFERED, customer_of(ticket), "en"),
         (K.COMPENSATION_FULFILLED, customer_of(ticket), "en"),

@@ -24,7 +24,7 @@ FULFILLED = datetime(2026, 3, 27, 14, 30, 15, tzinfo=UTC)
 def compensated(agent, manager):
     ticket = ticket_in_status(Status.APOLOGIZED, actor=agent)
     compensation = compensation_propose(
-        ticket=ticket, actor=agent, kind=CompensationKind.VOUCHER, amount="30", currency="EUR"
+        ticket=ticket, actor=agent, kind=CompensationKind.REFUND, amount="30", currency="EUR"
     )
     compensation_approve(compensation=compensation, actor=manager)
     return ticket, compensation

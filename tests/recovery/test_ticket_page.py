@@ -249,7 +249,9 @@ def busy_ticket(agent):
     ]
     for line in lines[:3]:
         compensation_approve(compensation=line, actor=manager)
-    compensation_fulfil(compensation=lines[0], actor=agent)
+    compensation_fulfil(
+        compensation=lines[0], actor=agent, code="SORRY-10", redeem_instructions="At checkout."
+    )
     ticket_assign(ticket=ticket, assignee=AgentFactory(), actor=manager)
     for n in range(10):
         ticket_add_note(ticket=ticket, actor=agent, text=f"Note {n}", customer_visible=n % 2 == 0)
