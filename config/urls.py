@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from notifications.views import language_switch
+
 urlpatterns = [
     path("", include("complaints.urls")),
     path("survey/", include("recovery.survey_urls")),
@@ -9,6 +11,8 @@ urlpatterns = [
     path("manager/", include("recovery.review.urls")),
     path("api/", include("config.api")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before Django's own: switching language also sets a staff member's email language.
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # The provider's tracking and inbound webhooks: anymail.urls, with a

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
-from notifications.models import Notification
+from notifications.models import Notification, StaffProfile
 
 
 @admin.register(Notification)
@@ -11,3 +13,22 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class StaffProfileInline(admin.StackedInline):
+    """The language a staff member's emails are written in, on their user page."""
+
+    model = StaffProfile
+    can_delete = False
+    extra = 1
+    max_num = 1
+
+
+User = get_user_model()
+# Django's own user page, with the language inline added.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffProfileInline]

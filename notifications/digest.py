@@ -32,6 +32,9 @@ COUNTED = {
     K.CUSTOMER_REPLIED: ngettext_lazy(
         "%(count)d customer message", "%(count)d customer messages", "count"
     ),
+    K.SECOND_ATTEMPT: ngettext_lazy(
+        "%(count)d second attempt to call back", "%(count)d second attempts to call back", "count"
+    ),
     K.SURVEY_DETRACTOR: ngettext_lazy(
         "%(count)d unhappy follow-up answer", "%(count)d unhappy follow-up answers", "count"
     ),

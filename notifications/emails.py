@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from notifications.models import NotificationKind
+from notifications.staff import person_name
 
 
 def _render(kind, context, language):
@@ -95,6 +96,7 @@ def breach_alert(notification):
         "complaint": complaint,
         "reference": complaint.reference,
         "customer": complaint.customer,
+        "assignee_name": person_name(ticket.assignee),
         "ticket_url": _ticket_url(complaint),
     }
     return _render(NotificationKind.BREACH_ALERT, context, notification.language)
@@ -204,7 +206,7 @@ def approval_needed(notification):
         "reference": complaint.reference,
         "customer": complaint.customer,
         "compensation": compensation,
-        "proposer": (proposer.get_full_name() or proposer.get_username()) if proposer else "",
+        "proposer": person_name(proposer),
         "ticket_url": _ticket_url(complaint),
     }
     return _render(NotificationKind.APPROVAL_NEEDED, context, notification.language)
@@ -222,26 +224,7 @@ def approval_decided(notification):
         "customer": complaint.customer,
         "compensation": compensation,
         "approved": event.payload.get("change") == "approved",
-        "decider": (decider.get_full_name() or decider.get_username()) if decider else "",
-        "decline_reason": compensation.decline_reason,
-        "ticket_url": _ticket_url(complaint),
-    }
-    return _render(NotificationKind.APPROVAL_DECIDED, context, notification.language)
-
-
-def approval_decided(notification):
-    """To the agent who proposed a compensation: a colleague approved or declined it."""
-    ticket = notification.ticket
-    complaint = ticket.complaint
-    event = notification.event
-    compensation = _compensation(notification)
-    decider = event.actor
-    context = {
-        "reference": complaint.reference,
-        "customer": complaint.customer,
-        "compensation": compensation,
-        "approved": event.payload.get("change") == "approved",
-        "decider": (decider.get_full_name() or decider.get_username()) if decider else "",
+        "decider": person_name(decider),
         "decline_reason": compensation.decline_reason,
         "ticket_url": _ticket_url(complaint),
     }
@@ -258,6 +241,7 @@ def customer_replied(notification):
         "customer": complaint.customer,
         "text": notification.event.payload.get("text", ""),
         "assignee": assignee,
+        "assignee_name": person_name(assignee),
         # The agents are written to instead of an assignee who cannot be.
         "for_assignee": assignee is not None and assignee.email == notification.recipient,
         "ticket_url": _ticket_url(complaint),
@@ -282,9 +266,43 @@ def survey_detractor(notification):
         "solved": Solved(answer["solved"]).label,
         "comment": answer.get("comment", ""),
         "assignee": ticket.assignee,
+        "assignee_name": person_name(ticket.assignee),
         "ticket_url": _ticket_url(complaint),
     }
     return _render(NotificationKind.SURVEY_DETRACTOR, context, notification.language)
+
+
+def second_attempt(notification):
+    """To the assignee, or every agent while nobody has it: call the unhappy customer again, by when.
+
+    The deadline is the one the event promised (the ticket's may have moved
+    on by the time the email is rendered); the customer's own words from the
+    survey say what went wrong.
+    """
+    from datetime import datetime
+
+    from recovery.models import Survey
+    from recovery.templatetags.queue_rows import due_phrase
+
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    assignee = ticket.assignee
+    due_at = datetime.fromisoformat(notification.event.payload["callback_due_at"])
+    survey = Survey.objects.filter(pk=notification.event.payload.get("survey")).first()
+    with translation.override(notification.language):
+        due_in = due_phrase(due_at, timezone.now())
+    context = {
+        "reference": complaint.reference,
+        "customer": complaint.customer,
+        "due_at": due_at,
+        "due_in": due_in,
+        "comment": survey.comment if survey else "",
+        "assignee": assignee,
+        "assignee_name": person_name(assignee),
+        "for_assignee": assignee is not None and assignee.email == notification.recipient,
+        "ticket_url": _ticket_url(complaint),
+    }
+    return _render(NotificationKind.SECOND_ATTEMPT, context, notification.language)
 
 
 BUILDERS = {
@@ -301,9 +319,9 @@ BUILDERS = {
     NotificationKind.AGENT_MESSAGE: agent_message,
     NotificationKind.APPROVAL_NEEDED: approval_needed,
     NotificationKind.APPROVAL_DECIDED: approval_decided,
-    NotificationKind.APPROVAL_DECIDED: approval_decided,
     NotificationKind.CUSTOMER_REPLIED: customer_replied,
     NotificationKind.SURVEY_DETRACTOR: survey_detractor,
+    NotificationKind.SECOND_ATTEMPT: second_attempt,
 }
 
 

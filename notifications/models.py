@@ -9,6 +9,7 @@ left pending because the broker was down is found again by the sweep.
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,3 +203,27 @@ class InboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.from_email}: {self.subject}"
+
+
+class StaffProfile(models.Model):
+    """What the emails to one staff member need beyond the user row: their language.
+
+    Staff alerts go out in the recipient's language, not the site's default.
+    Set when they switch the interface language (``notifications.views``),
+    editable in the admin on the user; a user with no profile gets
+    ``settings.LANGUAGE_CODE``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    language = models.CharField(
+        _("email language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.language})"

@@ -14,11 +14,10 @@ compensation above the proposer's authority, a customer's message; and a
 proposer hears when a colleague approved or declined their proposal.
 """
 
-from django.conf import settings
-
 from config.roles import AGENTS, MANAGERS
 from notifications.models import NotificationKind
-from notifications.services import _staff_emails, notification_queue
+from notifications.services import notification_queue
+from notifications.staff import staff_recipients, staff_recipients_by_user
 from recovery.choices import CompensationKind, EventKind
 from recovery.models import Compensation
 from recovery.selectors import compensation_approvable_by, compensations_with_authority
@@ -67,7 +66,7 @@ def _needs_a_manager(event):
 
 
 def _proposer_to_tell(event):
-    """``[address]`` of the agent whose proposal somebody else approved or declined; else ``[]``.
+    """``[(address, language)]`` of the proposer somebody else approved or declined; else ``[]``.
 
     Not when they decided themselves (they know), nor for a line declined
     after its approval (the customer refused it: no decision on the proposal).
@@ -83,23 +82,27 @@ def _proposer_to_tell(event):
         return []
     if change == "declined" and compensation.approved_at is not None:
         return []
-    return [proposer.email] if proposer.is_active and proposer.email else []
+    return list(staff_recipients_by_user([proposer.pk]).values())
 
 
 def _assignee_or_agents(ticket):
-    """The assignee; every agent while nobody has the ticket, or its assignee cannot be written to.
+    """``[(address, language)]`` of the assignee, or of every agent when there is none to write to.
 
     Unlike a reminder, a customer's message must reach somebody: an assignee
     who left (inactive) or has no address would leave it unread.
     """
-    assignee = ticket.assignee
-    if assignee is not None and assignee.is_active and assignee.email:
-        return [assignee.email]
-    return _staff_emails(AGENTS)
+    if ticket.assignee_id is not None:
+        assignee = staff_recipients_by_user([ticket.assignee_id])
+        if assignee:
+            return list(assignee.values())
+    return staff_recipients(AGENTS)
 
 
 def emails_owed(event):
-    """``[(kind, recipient, language)]``: every email ``event`` owes, in a stable order."""
+    """``[(kind, recipient, language)]``: every email ``event`` owes, in a stable order.
+
+    Staff are written to in their own language (``notifications.staff``).
+    """
     ticket = event.ticket
     owed = []
     kind = customer_email_kind(event)
@@ -109,12 +112,15 @@ def emails_owed(event):
             owed.append((kind, complaint.customer.email, complaint.language))
     staff = []
     if event.kind == EventKind.CUSTOMER_MESSAGE:
-        staff = [(K.CUSTOMER_REPLIED, email) for email in _assignee_or_agents(ticket)]
+        staff = [(K.CUSTOMER_REPLIED, to) for to in _assignee_or_agents(ticket)]
     elif _needs_a_manager(event):
-        staff = [(K.APPROVAL_NEEDED, email) for email in _staff_emails(MANAGERS)]
+        staff = [(K.APPROVAL_NEEDED, to) for to in staff_recipients(MANAGERS)]
+    elif event.payload.get("second_attempt"):
+        # An unhappy survey answer sent it back and a new callback is owed.
+        staff = [(K.SECOND_ATTEMPT, to) for to in _assignee_or_agents(ticket)]
     else:
-        staff = [(K.APPROVAL_DECIDED, email) for email in _proposer_to_tell(event)]
-    owed.extend((kind, email, settings.LANGUAGE_CODE) for kind, email in staff)
+        staff = [(K.APPROVAL_DECIDED, to) for to in _proposer_to_tell(event)]
+    owed.extend((kind, email, language) for kind, (email, language) in staff)
     return owed
 
 

@@ -3,8 +3,6 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils import timezone
 from config.celery import enqueue_on_commit
 from notifications import digest, emails, failures
 from notifications.models import STAFF_KINDS, Notification, NotificationKind, NotificationStatus
+from notifications.staff import staff_recipients, staff_recipients_by_user
 from recovery.choices import EventKind
 
 logger = logging.getLogger(__name__)
@@ -193,18 +192,6 @@ def notifications_queue_many(rows):
     return created
 
 
-def _staff_emails(group):
-    from django.contrib.auth import get_user_model
-
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=group)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
 def notifications_queue_breaches(events):
     """The emails missed callbacks owe: an apology to each customer, an alert to each manager."""
     from config.roles import MANAGERS
@@ -220,7 +207,7 @@ def notifications_queue_breaches(events):
     languages = dict(
         Ticket.objects.filter(pk__in=customers).values_list("pk", "complaint__language")
     )
-    managers = _staff_emails(MANAGERS)
+    managers = staff_recipients(MANAGERS)
     rows = []
     for event in events:
         if event.ticket_id in customers:
@@ -239,9 +226,9 @@ def notifications_queue_breaches(events):
                 event=event,
                 kind=NotificationKind.BREACH_ALERT,
                 recipient=email,
-                language=settings.LANGUAGE_CODE,
+                language=language,
             )
-            for email in managers
+            for email, language in managers
         )
     return notifications_queue_many(rows)
 
@@ -252,12 +239,7 @@ def notifications_queue_reminders(events, *, now):
 
     if not events:
         return []
-    assignees = dict(
-        get_user_model()
-        .objects.filter(pk__in={event.payload["assignee"] for event in events}, is_active=True)
-        .exclude(email="")
-        .values_list("pk", "email")
-    )
+    assignees = staff_recipients_by_user({event.payload["assignee"] for event in events})
     agents = None
     rows = []
     for event in events:
@@ -265,7 +247,7 @@ def notifications_queue_reminders(events, *, now):
         if assignee is not None:
             recipients = [assignees[assignee]] if assignee in assignees else []
         else:
-            agents = _staff_emails(AGENTS) if agents is None else agents
+            agents = staff_recipients(AGENTS) if agents is None else agents
             recipients = agents
         rows.extend(
             Notification(
@@ -273,9 +255,9 @@ def notifications_queue_reminders(events, *, now):
                 event=event,
                 kind=NotificationKind.CALLBACK_REMINDER,
                 recipient=email,
-                language=settings.LANGUAGE_CODE,
+                language=language,
             )
-            for email in recipients
+            for email, language in recipients
         )
     return notifications_queue_many(rows)
 

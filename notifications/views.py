@@ -7,11 +7,13 @@ receive, and how agents check what went wrong with one that failed.
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import set_language
 
 from config.roles import agent_required, is_manager
 from notifications import emails
 from notifications.models import STAFF_KINDS, TROUBLE, Notification, NotificationStatus
+from notifications.staff import staff_language_set
 
 PER_PAGE = 50
 FILTERS = {
@@ -77,3 +79,15 @@ def outbox_email(request, pk):
             "events": list(notification.delivery_events.all()),
         },
     )
+
+
+@require_POST
+def language_switch(request):
+    """Django's ``set_language``, which also keeps a staff member's choice for their emails.
+
+    The language somebody reads the pages in is the one they read their
+    alerts in; nobody has to find a setting in the admin for that.
+    """
+    response = set_language(request)
+    staff_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response

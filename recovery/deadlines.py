@@ -105,7 +105,7 @@ def close_unanswered_surveys(*, now=None):
 
 
 def due_ticket_ids(*, now, limit=None, exclude=()):
-    """Open, unacknowledged, not yet breached tickets whose callback is due: an index range."""
+    """Open tickets owed a callback, not yet breached for it, whose callback is due: an index range."""
     ids = (
         awaiting_callback()
         .filter(callback_due_at__lte=now)

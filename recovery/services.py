@@ -43,8 +43,8 @@ def _number(raw):
         raise ValidationError({"number_called": exc.messages}) from exc
 
 
-def _attempt_create(*, ticket, actor, number_called, outcome, note, at):
-    attempt = CallbackAttempt.objects.create(
+def _attempt_row(*, ticket, actor, number_called, outcome, note, at):
+    return CallbackAttempt.objects.create(
         ticket=ticket,
         agent=actor,
         number_called=number_called,
@@ -52,19 +52,81 @@ def _attempt_create(*, ticket, actor, number_called, outcome, note, at):
         note=note,
         created_at=at,
     )
+
+
+def _attempt_payload(attempt):
+    return {
+        "attempt": attempt.pk,
+        "number_called": attempt.number_called,
+        "outcome": attempt.outcome,
+        "note": attempt.note,
+    }
+
+
+def _attempt_create(*, ticket, actor, number_called, outcome, note, at):
+    attempt = _attempt_row(
+        ticket=ticket, actor=actor, number_called=number_called, outcome=outcome, note=note, at=at
+    )
     event_record(
         ticket=ticket,
         kind=EventKind.CALLBACK_ATTEMPT,
         actor=actor,
-        payload={
-            "attempt": attempt.pk,
-            "number_called": number_called,
-            "outcome": outcome,
-            "note": note,
-        },
+        payload=_attempt_payload(attempt),
         at=at,
     )
     return attempt
+
+
+def owes_second_callback(ticket):
+    """True while a second attempt's callback is owed (an unhappy survey answer reopened it).
+
+    A new ticket owes its first callback; any other open ticket with a
+    callback deadline owes the one a second attempt promised.
+    """
+    return ticket.is_open and ticket.status != Status.NEW and ticket.callback_due_at is not None
+
+
+def _second_callback_met(*, ticket, actor, method, number_called, message, note, expected_version):
+    """The contact a second attempt owed: clears its callback; the status and first contact stay.
+
+    The ticket is already acknowledged (``acknowledged_at`` is the first
+    contact, which the review measures), so nothing moves: the call is
+    logged as a reached CallbackAttempt, or the message is written to the
+    customer's timeline (and emailed to them), and the deadline is cleared
+    with that one event.
+    """
+    at = timezone.now()
+    if expected_version is not None and expected_version != ticket.version:
+        raise StaleTicket()
+    if method == AcknowledgeMethod.PHONE:
+        attempt = _attempt_row(
+            ticket=ticket,
+            actor=actor,
+            number_called=_number(number_called),
+            outcome=CallbackOutcome.REACHED,
+            note=(note or "").strip(),
+            at=at,
+        )
+        kind, visible, payload = EventKind.CALLBACK_ATTEMPT, False, _attempt_payload(attempt)
+    elif method == AcknowledgeMethod.MESSAGE:
+        text = required_text(
+            message, field="message", message=_("Write the message you sent the customer.")
+        )
+        kind, visible, payload = EventKind.AGENT_MESSAGE, True, {"text": text}
+    else:
+        raise ValidationError({"method": _("Say how you reached the customer.")})
+    event = transition(
+        ticket=ticket,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"callback_due_at": None},
+        kind=kind,
+        payload={**payload, "method": method, "second_attempt_callback": True},
+        customer_visible=visible,
+        at=at,
+    )
+    notifications_for_event(event)
+    return event
 
 
 @transaction.atomic
@@ -78,7 +140,19 @@ def ticket_acknowledge(
     or ``message`` (a personal email or message: give its ``message`` text,
     which the customer sees on their timeline). Sets ``acknowledged_at`` and
     clears ``callback_due_at``; ``callback_promised_at`` keeps the promise.
+    On a second attempt, the same contact meets the new callback instead
+    (``_second_callback_met``).
     """
+    if owes_second_callback(ticket):
+        return _second_callback_met(
+            ticket=ticket,
+            actor=actor,
+            method=method,
+            number_called=number_called,
+            message=message,
+            note=note,
+            expected_version=expected_version,
+        )
     at = timezone.now()
     move_check(ticket=ticket, to_status=Status.ACKNOWLEDGED, expected_version=expected_version)
     if method == AcknowledgeMethod.PHONE:
@@ -120,12 +194,13 @@ def callback_attempt_record(
 
     A voicemail, no answer or wrong number is only recorded (an internal
     event): the promise is about talking to the customer, not dialling. A
-    reached call on a ticket that is no longer new is only recorded too.
-    Returns the CallbackAttempt.
+    reached call meets a second attempt's callback the same way; on a ticket
+    owing no callback it is only recorded. Returns the CallbackAttempt.
     """
     if outcome not in CallbackOutcome.values:
         raise ValidationError({"outcome": _("Say how the call went.")})
-    if outcome == CallbackOutcome.REACHED and ticket.status == Status.NEW:
+    owed = ticket.status == Status.NEW or owes_second_callback(ticket)
+    if outcome == CallbackOutcome.REACHED and owed:
         event = ticket_acknowledge(
             ticket=ticket,
             actor=actor,
@@ -198,7 +273,8 @@ def ticket_resolve(*, ticket, actor, note="", expected_version=None, extra=None)
 
     ``note`` (internal) records how the follow-up went; ``extra`` adds to the
     event's payload (the survey whose answer resolved it). Sets
-    ``resolved_at`` and clears ``follow_up_due_at``.
+    ``resolved_at`` and clears ``follow_up_due_at``, and a second attempt's
+    callback if still owed: a closed ticket is not swept.
     """
     at = timezone.now()
     event = transition(
@@ -206,7 +282,7 @@ def ticket_resolve(*, ticket, actor, note="", expected_version=None, extra=None)
         actor=actor,
         to_status=Status.RESOLVED,
         expected_version=expected_version,
-        changes={"resolved_at": at, "follow_up_due_at": None},
+        changes={"resolved_at": at, "follow_up_due_at": None, "callback_due_at": None},
         payload={"note": (note or "").strip(), **(extra or {})},
         customer_visible=True,
         at=at,

@@ -4,6 +4,11 @@ Pure calculations from the SLA settings managers edit; ``recovery.workflow``
 is the only code that stores their results on a ticket. Windows are counted
 in real elapsed time (UTC), or, when the SLA settings say so, in opening
 hours only (``recovery.business_hours``).
+
+A callback is owed after the complaint is submitted, and again each time an
+unhappy follow-up answer sends the ticket back for a second attempt: one
+rule, counted from a different start (``callback_start``); ``submitted_at``
+below is that start.
 """
 
 from datetime import UTC, timedelta
@@ -68,6 +73,31 @@ def callback_columns(*, submitted_at, priority, reminders_sent=0, now=None, sla=
         "callback_promised_at": due,
         "reminder_due_at": upcoming[0] if upcoming else None,
     }
+
+
+def callback_start(*, opened_at, second_attempt_at=None):
+    """Where the callback owed is counted from: the submission, or a second attempt's answer.
+
+    A second attempt's callback is the one owed while ``second_attempt_at``
+    is set: the first was met before the ticket could reach follow-up.
+    """
+    return second_attempt_at or opened_at
+
+
+def second_attempt_columns(*, answered_at, priority, sla=None):
+    """The new callback a second attempt owes, as ``transition()`` changes.
+
+    The priority's window counted from the unhappy answer, with its
+    reminders from the first. ``callback_promised_at`` keeps the first
+    promise: the review's "promise kept" compares it with the first contact
+    (``acknowledged_at``), and moving it would count a broken first promise
+    as kept. The second promise lives in ``callback_due_at`` and its breach.
+    """
+    columns = callback_columns(
+        submitted_at=answered_at, priority=priority, now=answered_at, sla=sla
+    )
+    del columns["callback_promised_at"]
+    return {**columns, "reminders_sent": 0}
 
 
 def next_reminder_at(*, submitted_at, priority, reminders_sent, sla=None):

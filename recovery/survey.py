@@ -25,10 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from complaints.identifiers import TOKEN_RE
 from config.roles import MANAGERS
 from notifications.models import NotificationKind
-from notifications.services import _staff_emails, notification_queue
+from notifications.progress import notifications_for_event
+from notifications.services import notification_queue
+from notifications.staff import staff_recipients
 from recovery.choices import OPEN_STATUSES, EventKind, Status
 from recovery.models import Solved, Survey, SurveyOutcome, Ticket
 from recovery.models.survey import SURVEY_DAYS
+from recovery.sla import second_attempt_columns
 from recovery.workflow import event_record, transition
 
 COMMENT_MAX_LENGTH = 5000
@@ -210,33 +213,45 @@ def survey_answer(*, survey, csat, nps, solved, comment="", now=None):
 
 
 def _second_attempt(*, ticket, survey, at):
-    """Send the ticket back to acknowledged, marked as a second attempt.
+    """Send the ticket back to acknowledged, marked as a second attempt owing a new callback.
 
     From follow-up, or from resolved when an agent closed it before the
     answer came. A ticket already back in the agents' hands (reopened by a
-    message, a further gesture under way) only gets the mark; a ticket
-    closed as invalid stays as it is.
+    message, a further gesture under way) only gets the mark and the
+    callback; a ticket closed as invalid stays as it is. The callback is the
+    priority's window counted from the answer (``recovery.sla``), reminded and
+    breached by the sweep like the first; the event tells the assignee, or
+    every agent while nobody has it (``notifications.progress``).
     """
-    payload = {"survey": survey.pk, "second_attempt": True}
+    changes = {
+        "second_attempt_at": at,
+        **second_attempt_columns(answered_at=at, priority=ticket.priority),
+    }
+    payload = {
+        "survey": survey.pk,
+        "second_attempt": True,
+        "callback_due_at": changes["callback_due_at"].isoformat(),
+    }
     if ticket.status in (Status.FOLLOW_UP, Status.RESOLVED):
-        return transition(
+        event = transition(
             ticket=ticket,
             actor=None,
             to_status=Status.ACKNOWLEDGED,
-            changes={"second_attempt_at": at, "follow_up_due_at": None, "resolved_at": None},
+            changes={**changes, "follow_up_due_at": None, "resolved_at": None},
             payload=payload,
             customer_visible=True,
             at=at,
         )
-    if ticket.status in OPEN_STATUSES:
-        return transition(
-            ticket=ticket, actor=None, changes={"second_attempt_at": at}, payload=payload, at=at
-        )
-    return None
+    elif ticket.status in OPEN_STATUSES:
+        event = transition(ticket=ticket, actor=None, changes=changes, payload=payload, at=at)
+    else:
+        return None
+    notifications_for_event(event)
+    return event
 
 
 def _alert_managers(*, ticket, event):
-    """One SURVEY_DETRACTOR email per active manager with an address.
+    """One SURVEY_DETRACTOR email per active manager with an address, in their language.
 
     There is no manager hierarchy to find "the assignee's manager" in, so
     every manager hears of it, as of a missed callback.
@@ -247,7 +262,7 @@ def _alert_managers(*, ticket, event):
             event=event,
             kind=NotificationKind.SURVEY_DETRACTOR,
             recipient=email,
-            language=settings.LANGUAGE_CODE,
+            language=language,
         )
-        for email in _staff_emails(MANAGERS)
+        for email, language in staff_recipients(MANAGERS)
     ]

@@ -1,4 +1,4 @@
-"""What the deadline sweep writes: breaches, reminders, unanswered surveys, many tickets at a time.
+"""What the deadline sweep writes: breaches, reminders, surveys due and unanswered, many at a time.
 
 The sweep can find a thousand tickets due at once (a broker down for an hour,
 a Monday morning); handling them one by one costs a dozen round trips each.
@@ -9,22 +9,37 @@ of concurrent calls (two beats, the sweep racing an ETA task) write each
 breach, each reminder and each survey's close once.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recovery.choices import EventKind, Priority, Status
+from recovery.choices import OPEN_STATUSES, EventKind, Priority, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import SlaSettings, Survey, SurveyOutcome, Ticket, TicketEvent
-from recovery.sla import callback_columns, reminder_times
-from recovery.workflow.moves import ALLOWED, transition
+from recovery.models.survey import SURVEY_DAYS
+from recovery.sla import callback_columns, callback_start, reminder_times
+from recovery.workflow.moves import ALLOWED, next_due_at, transition
 
 
 def awaiting_callback():
-    """Open tickets nobody has called back yet and not already breached: what the sweep watches."""
-    return Ticket.objects.filter(status=Status.NEW, breached_at__isnull=True)
+    """Open tickets owed a callback whose promise is not yet marked broken: what the sweep watches.
+
+    A callback is owed while ``callback_due_at`` is set: the first one (a new
+    ticket) or a second attempt's. ``breached_at`` is the once-guard, once per
+    promise: the first breaks at most once (no second attempt yet); a second
+    attempt's promise, made at ``second_attempt_at``, breaks once more, which
+    moves ``breached_at`` past ``second_attempt_at``. A column of the row, not
+    a look-up of events, so the re-check under the row lock sees it.
+    """
+    return Ticket.objects.filter(
+        Q(breached_at__isnull=True) | Q(breached_at__lt=F("second_attempt_at")),
+        status__in=OPEN_STATUSES,
+        callback_due_at__isnull=False,
+    )
 
 
 def _locked(queryset, *fields, limit=None):
@@ -38,28 +53,34 @@ def _locked(queryset, *fields, limit=None):
 def tickets_breach(*, now, ids=None):
     """Mark every ticket whose callback was due by ``now`` as breached; return their events.
 
-    A breach is recorded once (``breached_at``), raises the priority to high (a
-    manager is now on it), and puts a ticket nobody had on the escalation list
-    (``escalated_at``). The deadline stays: the call is still owed, and the
+    A breach is recorded once per promise (``breached_at``, see
+    ``awaiting_callback``), raises the priority to high (a manager is now on
+    it), and puts a ticket nobody had on the escalation list (``escalated_at``).
+    A second attempt's breach moves ``breached_at`` to its own moment: the
+    column says when the callback last owed was missed. The deadline stays: the call is still owed, and the
     queue keeps the ticket at the top as overdue. ``ids`` narrows the check to
     those tickets (the ETA task's one).
     """
     due = awaiting_callback().filter(callback_due_at__lte=now)
     if ids is not None:
         due = due.filter(pk__in=ids)
-    rows = _locked(due, "priority", "callback_due_at", "assignee_id")
+    rows = _locked(due, "priority", "callback_due_at", "assignee_id", "second_attempt_at")
     if not rows:
         return []
-    updated = Ticket.objects.filter(
-        pk__in=[row["id"] for row in rows], status=Status.NEW, breached_at__isnull=True
-    ).update(
-        breached_at=now,
-        priority=Priority.HIGH,
-        # Past the deadline a reminder is moot: the breach alert replaces it.
-        reminder_due_at=None,
-        escalated_at=Case(When(assignee__isnull=True, then=Value(now)), default=F("escalated_at")),
-        version=F("version") + 1,
-        updated_at=now,
+    updated = (
+        awaiting_callback()
+        .filter(pk__in=[row["id"] for row in rows])
+        .update(
+            breached_at=now,
+            priority=Priority.HIGH,
+            # Past the deadline a reminder is moot: the breach alert replaces it.
+            reminder_due_at=None,
+            escalated_at=Case(
+                When(assignee__isnull=True, then=Value(now)), default=F("escalated_at")
+            ),
+            version=F("version") + 1,
+            updated_at=now,
+        )
     )
     if updated != len(rows):
         # Only where row locks do not exist (SQLite): another writer got there first.
@@ -74,6 +95,7 @@ def tickets_breach(*, now, ids=None):
                 "late_seconds": round((now - row["callback_due_at"]).total_seconds(), 3),
                 "priority_was": row["priority"],
                 "escalated": row["assignee_id"] is None,
+                "second_attempt": row["second_attempt_at"] is not None,
             },
         )
         for row in rows
@@ -92,6 +114,7 @@ def tickets_remind(*, now, limit=500):
     rows = _locked(
         awaiting_callback().filter(reminder_due_at__lte=now),
         "opened_at",
+        "second_attempt_at",
         "priority",
         "reminders_sent",
         "reminder_due_at",
@@ -104,7 +127,10 @@ def tickets_remind(*, now, limit=500):
     sla = SlaSettings.current()
     tickets, events = [], []
     for row in rows:
-        times = reminder_times(submitted_at=row["opened_at"], priority=row["priority"], sla=sla)
+        start = callback_start(
+            opened_at=row["opened_at"], second_attempt_at=row["second_attempt_at"]
+        )
+        times = reminder_times(submitted_at=start, priority=row["priority"], sla=sla)
         passed = max(row["reminders_sent"] + 1, sum(1 for at in times if at <= now))
         upcoming = times[passed:]
         tickets.append(
@@ -133,6 +159,64 @@ def tickets_remind(*, now, limit=500):
         tickets, ["reminders_sent", "reminder_due_at", "updated_at"], batch_size=100
     )
     return TicketEvent.objects.bulk_create(events)
+
+
+def surveys_to_send(now):
+    """Tickets in follow-up whose survey is due: a range of ``ticket_follow_up_due_idx``."""
+    return Ticket.objects.filter(status=Status.FOLLOW_UP, follow_up_due_at__lte=now)
+
+
+@transaction.atomic
+def surveys_send_due(*, now, limit=500):
+    """Send the follow-up survey of up to ``limit`` tickets due by ``now``; return their events.
+
+    The survey goes out when the follow-up falls due, not when it starts: the
+    customer is asked once the remedy has had time to arrive, as the page
+    says. Each ticket's ``follow_up_due_at`` then moves to the end of the
+    survey's window, when silence resolves it (``surveys_close_unanswered``):
+    that write is the once-guard, re-checked under the row lock, so two
+    sweeps send one survey. A ticket already waiting on a survey (one sent
+    when follow-ups still sent it at once) gets no second one, only the move.
+    The caller queues the follow-up email each SURVEY_SENT event owes.
+    """
+    rows = _locked(surveys_to_send(now), "callback_due_at", limit=limit)
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    callbacks = {row["id"]: row["callback_due_at"] for row in rows}
+    waiting = dict(
+        Survey.objects.filter(ticket_id__in=ids, outcome=SurveyOutcome.WAITING).values_list(
+            "ticket_id", "expires_at"
+        )
+    )
+    surveys = Survey.objects.bulk_create(
+        Survey(ticket_id=pk, sent_at=now, expires_at=now + timedelta(days=SURVEY_DAYS))
+        for pk in ids
+        if pk not in waiting
+    )
+    ends = {**waiting, **{survey.ticket_id: survey.expires_at for survey in surveys}}
+    Ticket.objects.bulk_update(
+        [
+            Ticket(
+                pk=pk,
+                follow_up_due_at=end,
+                due_at=next_due_at(callback=callbacks[pk], follow_up=end),
+                updated_at=now,
+            )
+            for pk, end in ends.items()
+        ],
+        ["follow_up_due_at", "due_at", "updated_at"],
+        batch_size=100,
+    )
+    return TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=survey.ticket_id,
+            kind=EventKind.SURVEY_SENT,
+            created_at=now,
+            payload={"survey": survey.pk, "expires_at": survey.expires_at.isoformat()},
+        )
+        for survey in surveys
+    )
 
 
 def unanswered_surveys(now):
@@ -226,7 +310,8 @@ def surveys_close_unanswered(*, now, limit=500):
 def ticket_priority_change(*, ticket, actor, priority, expected_version=None, now=None):
     """Set the priority; while the callback is owed, its deadline moves with it.
 
-    The new deadline is counted from the submission, as if the ticket had had
+    The new deadline is counted from the submission (a second attempt's from
+    its answer, keeping the first promise on record), as if the ticket had had
     this priority from the start, so raising it late can make it due at once
     (the sweep then breaches it within the minute). Reminders already sent are
     not repeated. Returns the event, or None when the priority was already that.
@@ -241,11 +326,16 @@ def ticket_priority_change(*, ticket, actor, priority, expected_version=None, no
     changes = {"priority": priority}
     if ticket.callback_due_at is not None:
         changes |= callback_columns(
-            submitted_at=ticket.opened_at,
+            submitted_at=callback_start(
+                opened_at=ticket.opened_at, second_attempt_at=ticket.second_attempt_at
+            ),
             priority=priority,
             reminders_sent=ticket.reminders_sent,
             now=now,
         )
+        if ticket.second_attempt_at is not None:
+            # The first promise stays as made, for the review (recovery.sla).
+            del changes["callback_promised_at"]
     return transition(
         ticket=ticket,
         actor=actor,

@@ -138,6 +138,7 @@ SCENARIOS = {
     K.APPROVAL_DECIDED: lambda language: _refund(language, fulfil=False),
     K.CUSTOMER_REPLIED: _customer_replied,
     K.SURVEY_DETRACTOR: _unhappy_answer,
+    K.SECOND_ATTEMPT: _unhappy_answer,
 }
 
 # Words only the right language's subject and body have.
@@ -158,6 +159,7 @@ WORDS = {
         K.APPROVAL_DECIDED: ("was approved", "approved your proposal"),
         K.CUSTOMER_REPLIED: ("new message", "you have this ticket"),
         K.SURVEY_DETRACTOR: ("unhappy", "did not work"),
+        K.SECOND_ATTEMPT: ("second attempt", "call them back by"),
     },
     "fr": {
         K.COMPLAINT_RECEIVED: ("réclamation", "rappel"),
@@ -175,6 +177,7 @@ WORDS = {
         K.APPROVAL_DECIDED: ("a été approuvée", "a approuvé votre proposition"),
         K.CUSTOMER_REPLIED: ("nouveau message", "ce ticket est à vous"),
         K.SURVEY_DETRACTOR: ("mécontente", "n’a pas fonctionné"),
+        K.SECOND_ATTEMPT: ("seconde tentative", "rappelez-le avant"),
     },
 }
 
@@ -192,7 +195,7 @@ def test_every_kind_has_a_builder_a_scenario_and_its_three_templates():
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("kind", list(K), ids=str)
 def test_email_renders_in_its_language_with_reference_and_link(settings, kind, language):
-    # Staff emails are written in the site's language, customers' in theirs.
+    # Staff without a chosen language are written to in the site's, customers in theirs.
     settings.LANGUAGE_CODE = language
     if kind not in SCENARIOS:
         pytest.fail(f"No scenario builds a {kind} email: add one to SCENARIOS and WORDS.")
