@@ -22,6 +22,7 @@ from complaints.phones import maybe_e164
 from notifications.models import TROUBLE, Notification
 from recovery.choices import OPEN_STATUSES, Priority, Status
 from recovery.models import Ticket
+from recovery.sla import callback_start
 from recovery.workflow.moves import awaiting_approval_exists
 
 CharField.register_lookup(Lower)
@@ -175,14 +176,21 @@ def queue_counts(*, user, now):
 
 
 def due_state(ticket, now):
-    """ "breached", "soon" (under a quarter of the callback window left), or "" for the row's colour."""
-    if ticket.breached_at or (ticket.callback_due_at and ticket.callback_due_at <= now):
+    """ "breached", "soon" (under a quarter of the callback window left), or "" for the row's colour.
+
+    While a callback is owed, its own promise decides: a second attempt's is
+    counted from its answer, whatever became of the first promise. With none
+    owed, a ticket whose promise was broken stays marked.
+    """
+    due = ticket.callback_due_at
+    if due is None:
+        return "breached" if ticket.breached_at else ""
+    start = callback_start(opened_at=ticket.opened_at, second_attempt_at=ticket.second_attempt_at)
+    if due <= now or (ticket.breached_at and ticket.breached_at >= start):
         return "breached"
-    if ticket.callback_due_at and ticket.callback_promised_at:
-        window = (ticket.callback_promised_at - ticket.opened_at).total_seconds()
-        left = (ticket.callback_due_at - now).total_seconds()
-        if window > 0 and left < window / 4:
-            return "soon"
+    window = (due - start).total_seconds()
+    if window > 0 and (due - now).total_seconds() < window / 4:
+        return "soon"
     return ""
 
 
