@@ -29,6 +29,17 @@ NPS_CHOICES = [("", _("Rather not say"))] + [(str(i), str(i)) for i in range(11)
 VALID_TIMEZONES = frozenset(zoneinfo.available_timezones())
 
 
+class UnchosenRadioSelect(forms.RadioSelect):
+    """Radios with nothing chosen until the person chooses, "Rather not say" included.
+
+    Django checks the empty-valued choice for a missing value: the page then opened
+    with "Rather not say" chosen, and the keyboard entered the question on it.
+    """
+
+    def format_value(self, value):
+        return [] if value is None else super().format_value(value)
+
+
 def _too_many_message():
     limit = settings.AMENDS["MAX_ATTACHMENTS"]
     return _("Attach at most %(limit)d files.") % {"limit": limit}
@@ -180,7 +191,7 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
         help_text=_("0 means not at all likely, 10 extremely likely. Optional."),
         choices=NPS_CHOICES,
         required=False,
-        widget=forms.RadioSelect,
+        widget=UnchosenRadioSelect,
     )
     attachments = MultipleFileField(label=_("Photos or documents"), required=False)
     consent = forms.BooleanField(
