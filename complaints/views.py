@@ -5,12 +5,12 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints import ratelimit
 from complaints.client import client_ip
@@ -18,6 +18,7 @@ from complaints.forms import ComplaintForm
 from complaints.models import Channel, Complaint
 from complaints.selectors import complaint_already_filed, complaint_for_tracking, customer_timeline
 from complaints.services import complaint_submit, intake_answers
+from complaints.tracking import offered_lines, tracking_ledger, tracking_steps
 from recovery.workflow import ticket_customer_message
 
 logger = logging.getLogger(__name__)
@@ -109,12 +110,19 @@ def complaint_track(request, token):
         ticket_customer_message(ticket=ticket, text=form.cleaned_data["text"])
         messages.success(request, _("Thank you. Your message has been added to your complaint."))
         return redirect("complaints:track", token=token)
+    tracking_ledger(ticket)
+    offered = offered_lines(ticket)
+    reached, steps = tracking_steps(ticket, offered=offered)
     response = render(
         request,
         "complaints/track.html",
         {
             "complaint": complaint,
             "ticket": ticket,
+            "reached": reached,
+            "steps": steps,
+            "offered": offered,
+            "attachments": list(complaint.attachments.all()),
             "events": customer_timeline(ticket),
             "form": form,
             "customer_timezone": complaint.timezone or settings.TIME_ZONE,
@@ -124,6 +132,28 @@ def complaint_track(request, token):
     # The token is the key to this page: never leak it to other sites. Not
     # "no-referrer": browsers then send "Origin: null" on the page's own forms
     # and the CSRF check refuses them.
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def complaint_track_attachment(request, token, pk):
+    """A file the customer sent, for the holder of the tracking link only, always as a download.
+
+    Never shown inline: the file is the customer's own upload, checked by
+    content, but it is served from our origin, so it must not render as a page.
+    """
+    complaint = complaint_for_tracking(token)
+    attachment = get_object_or_404(complaint.attachments, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
