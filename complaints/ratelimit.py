@@ -14,6 +14,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from config.outages import log_unavailable
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,8 +31,8 @@ def hit(scope, value, *, limit, window):
     key = _key(scope, value, window)
     try:
         count = 1 if cache.add(key, 1, timeout=window + 5) else cache.incr(key)
-    except Exception:
-        logger.warning("Rate limit cache unavailable; letting the request through.", exc_info=True)
+    except Exception as error:
+        log_unavailable(logger, "Rate limit cache unavailable; letting the request through.", error)
         return True
     return count <= limit
 
@@ -41,8 +43,8 @@ def would_exceed(scope, value, *, limit, window):
         return False
     try:
         count = cache.get(_key(scope, value, window)) or 0
-    except Exception:
-        logger.warning("Rate limit cache unavailable; letting the request through.", exc_info=True)
+    except Exception as error:
+        log_unavailable(logger, "Rate limit cache unavailable; letting the request through.", error)
         return False
     return count >= limit
 
@@ -57,14 +59,14 @@ def once_per_key(key, decide, *, window=86400):
     try:
         if not cache.add(slot, "pending", timeout=window):
             return cache.get(slot) == "limited"
-    except Exception:
-        logger.warning("Rate limit cache unavailable; letting the request through.", exc_info=True)
+    except Exception as error:
+        log_unavailable(logger, "Rate limit cache unavailable; letting the request through.", error)
         return False
     limited = decide()
     try:
         cache.set(slot, "limited" if limited else "allowed", timeout=window)
-    except Exception:
-        logger.warning("Rate limit cache unavailable; verdict not kept.", exc_info=True)
+    except Exception as error:
+        log_unavailable(logger, "Rate limit cache unavailable; verdict not kept.", error)
     return limited
 
 

@@ -12,6 +12,8 @@ import os
 
 from celery import Celery
 
+from config.outages import log_unavailable
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("amends")
@@ -34,8 +36,8 @@ def publish(task, *args, **options):
     try:
         return task.apply_async(args=args, retry=False, **options)
     except Exception as error:
-        logger.warning(
-            "Could not publish %s%r (%r); the sweep will catch up.", task.name, args, error
+        log_unavailable(
+            logger, f"Could not publish {task.name}{args!r}; the sweep will catch up.", error
         )
         return None
 

@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from complaints.client import client_ip
+from config.outages import log_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +32,9 @@ class _ApiThrottle(SimpleRateThrottle):
     def allow_request(self, request, view):
         try:
             return super().allow_request(request, view)
-        except Exception:
-            logger.warning(
-                "API throttle cache unavailable; letting the request through.", exc_info=True
+        except Exception as error:
+            log_unavailable(
+                logger, "API throttle cache unavailable; letting the request through.", error
             )
             return True
 
