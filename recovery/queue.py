@@ -19,9 +19,11 @@ from django.utils import timezone
 from complaints.identifiers import normalize_reference
 from complaints.models import Customer
 from complaints.phones import maybe_e164
+from config.roles import is_manager
 from notifications.models import TROUBLE, Notification
-from recovery.choices import OPEN_STATUSES, Priority, Status
+from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
+from recovery.selectors import compensations_with_authority
 from recovery.sla import callback_start
 from recovery.workflow.moves import awaiting_approval_exists
 
@@ -29,7 +31,8 @@ CharField.register_lookup(Lower)
 
 logger = logging.getLogger(__name__)
 # "escalated": breached while nobody had it, until somebody takes it.
-SCOPES = ("all", "mine", "unassigned", "escalated")
+# "awaiting": a proposed compensation waits (for a manager: one that needs a manager).
+SCOPES = ("all", "mine", "unassigned", "escalated", "awaiting")
 COUNTS_KEY = "amends:queue:counts"
 PER_PAGE = 25
 
@@ -100,6 +103,16 @@ def search_q(query):
     return Q(complaint__customer__name__icontains=query)
 
 
+def awaiting_approval(*, for_manager):
+    """The proposed lines waiting for approval; for a manager, only those an agent may not approve.
+
+    "Needs a manager" is the ledger's own rule (``compensations_with_authority``):
+    above the agents' limit on the ticket, counting what is already approved.
+    """
+    lines = compensations_with_authority().filter(status=CompensationStatus.PROPOSED)
+    return lines.filter(within_agents_limit=False) if for_manager else lines
+
+
 def filters_q(filters, *, user, now):
     """The filters as one condition over open tickets (the search aside)."""
     condition = Q()
@@ -109,6 +122,8 @@ def filters_q(filters, *, user, now):
         condition &= Q(assignee__isnull=True)
     elif filters.scope == "escalated":
         condition &= Q(escalated_at__isnull=False, assignee__isnull=True)
+    elif filters.scope == "awaiting":
+        condition &= Q(pk__in=awaiting_approval(for_manager=is_manager(user)).values("ticket_id"))
     if filters.status:
         condition &= Q(status=filters.status)
     if filters.priority:
@@ -126,7 +141,7 @@ def filters_q(filters, *, user, now):
 
 
 def shared_counts(*, now):
-    """How many open tickets are in all, unassigned and breached: the same for every agent.
+    """How many open tickets are in all, unassigned, breached and awaiting approval: the same for all.
 
     One count each rather than one aggregate with FILTER clauses: each is an
     index-only range scan of its own partial index, where the aggregate has to
@@ -146,7 +161,12 @@ def shared_counts(*, now):
     # Overdue callbacks, plus tickets the sweep marked whose callback is no longer overdue.
     overdue = open_tickets.filter(callback_due_at__lt=now).count()
     marked = open_tickets.filter(breached_at__isnull=False).exclude(callback_due_at__lt=now).count()
+    waiting = awaiting_approval(for_manager=False).filter(ticket__status__in=OPEN_STATUSES)
     counts = {
+        **waiting.aggregate(
+            awaiting=Count("ticket", distinct=True),
+            awaiting_manager=Count("ticket", distinct=True, filter=Q(within_agents_limit=False)),
+        ),
         "all": open_tickets.count(),
         "unassigned": open_tickets.filter(assignee__isnull=True).count(),
         "breached": overdue + marked,
@@ -164,7 +184,9 @@ def queue_counts(*, user, now):
     """Counters for the tabs: the shared ones, and this agent's own (always live).
 
     ``reminded`` is the badge on "Mine": this agent's tickets whose callback
-    is still owed after a reminder went out.
+    is still owed after a reminder went out. ``awaiting`` counts what the
+    "awaiting approval" tab lists for this user: every waiting proposal for an
+    agent, those that need a manager for a manager.
     """
     mine = Ticket.objects.filter(status__in=OPEN_STATUSES, assignee=user).aggregate(
         mine=Count("id"),
@@ -172,7 +194,11 @@ def queue_counts(*, user, now):
             "id", filter=Q(status=Status.NEW, breached_at__isnull=True, reminders_sent__gt=0)
         ),
     )
-    return {**shared_counts(now=now), **mine}
+    counts = {**shared_counts(now=now), **mine}
+    manager_count = counts.pop("awaiting_manager")
+    if is_manager(user):
+        counts["awaiting"] = manager_count
+    return counts
 
 
 def due_state(ticket, now):

@@ -25,17 +25,25 @@ def queue(request):
     result = ticket_queue(filters=filters, user=request.user, page=page, now=now)
     params = request.GET.copy()
     params.pop("page", None)
+    # A tab changes the scope (or the breached toggle) and keeps the search and filters.
+    kept = params.copy()
+    kept.pop("scope", None)
+    kept_unbreached = kept.copy()
+    kept_unbreached.pop("breached", None)
     context = {
         "page": result,
         "tickets": result.tickets,
         "filters": filters,
         "now": now,
         "query_string": params.urlencode(),
+        "tab_query": kept.urlencode(),
+        "breached_tab_query": kept_unbreached.urlencode(),
         "scopes": [
             ("all", _("All")),
             ("mine", _("Mine")),
             ("unassigned", _("Unassigned")),
             ("escalated", _("Escalation list")),
+            ("awaiting", _("Awaiting approval")),
         ],
         "statuses": [s for s in Status if s in OPEN_STATUSES],
         "priorities": Priority.choices,

@@ -16,6 +16,7 @@ from tests.factories import (
     AgentFactory,
     CategoryFactory,
     CustomerFactory,
+    ManagerFactory,
     UserFactory,
     days_ago,
     ticket_in_status,
@@ -202,15 +203,18 @@ def test_queue_page_runs_the_same_queries_whatever_the_data(
         if i < 3:
             ticket_assign(ticket=ticket, assignee=agents[i], actor=agents[i])
     # session, user, the user's groups, the page of tickets, "mine" (with its
-    # reminder badge), the categories and the agents for the menus; plus five
-    # shared counts when the counters are not in the cache.
+    # reminder badge), the categories and the agents for the menus; plus six
+    # shared counts (the awaiting-approval tab's one of them) when the
+    # counters are not in the cache.
     cache.clear()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         agent_client.get(URL)
     with django_assert_num_queries(7):
         agent_client.get(URL)
     with django_assert_num_queries(7):
         agent_client.get(URL, {"scope": "mine", "breached": "1", "q": "someone@example.com"})
+    with django_assert_num_queries(7):
+        agent_client.get(URL, {"scope": "awaiting"})
 
 
 def test_shared_counters_are_reused_for_a_few_seconds_then_counted_again(agent, settings):
@@ -239,6 +243,7 @@ def test_counters_are_counted_live_when_the_cache_is_unreachable(agent, settings
         "unassigned": 1,
         "breached": 0,
         "escalated": 0,
+        "awaiting": 0,
         "mine": 0,
         "reminded": 0,
     }
@@ -287,3 +292,77 @@ def test_assign_redirects_only_to_this_site(agent_client):
         {"assignee": "me", "tickets": [ticket.pk], "next": "https://evil.example/"},
     )
     assert response["Location"] == URL
+
+
+# --- Awaiting approval --------------------------------------------------------
+
+
+def _proposal(agent, amount, *, approve_first=None):
+    """A ticket with a refund of ``amount`` EUR proposed, after ``approve_first`` EUR approved."""
+    from recovery.compensation import compensation_approve, compensation_propose
+
+    ticket = ticket_in_status(Status.APOLOGIZED, actor=agent)
+    if approve_first:
+        line = compensation_propose(
+            ticket=ticket, actor=agent, kind="refund", amount=approve_first, currency="EUR"
+        )
+        compensation_approve(compensation=line, actor=agent)
+    compensation_propose(ticket=ticket, actor=agent, kind="refund", amount=amount, currency="EUR")
+    return ticket
+
+
+def test_awaiting_approval_lists_waiting_proposals_and_for_managers_those_that_need_one(agent):
+    from recovery.models import ApprovalLimit
+
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=50)
+    manager = ManagerFactory()
+    within = _proposal(agent, "30.00")
+    above = _proposal(agent, "80.00")
+    second_half = _proposal(agent, "45.00", approve_first="45.00")
+    ticket_in_status(Status.APOLOGIZED, actor=agent)  # nothing proposed
+    settled = ticket_in_status(Status.COMPENSATED, actor=agent)  # a "none" line, settled
+
+    for_agent = queue(agent, scope="awaiting")
+    for_manager = queue(manager, scope="awaiting")
+
+    assert set(refs(for_agent)) == {within.reference, above.reference, second_half.reference}
+    assert set(refs(for_manager)) == {above.reference, second_half.reference}
+    assert settled.reference not in refs(for_agent)
+    assert (for_agent.counts["awaiting"], for_manager.counts["awaiting"]) == (3, 2)
+
+
+def test_the_awaiting_approval_tab_shows_on_the_queue_page_with_its_count(client):
+    from recovery.models import ApprovalLimit
+
+    ApprovalLimit.objects.create(currency="EUR", agent_limit=50)
+    agent = AgentFactory()
+    above = _proposal(agent, "80.00")
+    client.force_login(ManagerFactory())
+
+    text = client.get(URL, {"scope": "awaiting"}).text
+
+    assert 'href="?scope=awaiting"' in text and "Awaiting approval" in text
+    assert above.reference in text
+
+
+def test_the_tabs_keep_the_search_and_the_filters(agent_client):
+    category = CategoryFactory()
+    ticketed_complaint(category=category)
+    params = {
+        "scope": "mine",
+        "q": "Grace",
+        "status": "new",
+        "priority": "high",
+        "category": str(category.pk),
+        "channel": "web",
+        "emails": "failed",
+    }
+
+    text = agent_client.get(URL, params).text
+
+    kept = (
+        f"q=Grace&amp;status=new&amp;priority=high&amp;category={category.pk}"
+        "&amp;channel=web&amp;emails=failed"
+    )
+    assert f'href="?scope=unassigned&amp;{kept}"' in text
+    assert f'href="?scope=mine&amp;breached=1&amp;{kept}"' in text
