@@ -10,11 +10,15 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="compensation",
             name="code",
-            field=models.CharField(blank=True, default="", max_length=64, verbose_name="code"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=64, verbose_name="code"
+            ),
         ),
         migrations.AddField(
             model_name="compensation",
             name="redeem_instructions",
-            field=models.TextField(blank=True, default="", verbose_name="how to use it"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="how to use it"
+            ),
         ),
     ]

@@ -83,8 +83,11 @@ def test_an_agent_takes_a_new_ticket_from_the_queue_to_resolved(live_server, pag
     step.get_by_label("Description").fill("A 20 EUR voucher, valid one year.")
     take(page, step.get_by_role("button", name="Propose the compensation"))
 
-    # 20 EUR is within the agent's limit: the agent approves it, then hands it over.
+    # 20 EUR is within the agent's limit: the agent approves it, then hands it
+    # over with its code and how to use it, which the customer's email carries.
     take(page, step.get_by_role("button", name=re.compile(r"^Approve")))
+    step.get_by_label("Code").fill("SORRY-20-GRACE")
+    step.get_by_label("How to use it").fill("Enter it at checkout before next December.")
     take(page, step.get_by_role("button", name=re.compile(r"^Mark as handed over")))
     take(page, step.get_by_role("button", name="Start the follow-up"))
     step.get_by_label("How the follow-up went").fill("Voucher used; Grace is happy.")
