@@ -62,6 +62,8 @@ class ApprovalLimitForm(forms.ModelForm):
     class Meta:
         model = ApprovalLimit
         fields = ("currency", "agent_limit")
+        # Typed and shown as the manager's language writes it: "50,00" in French.
+        localized_fields = ("agent_limit",)
 
     def clean_currency(self):
         # "eur" means EUR; the model's validator then checks the ISO shape.

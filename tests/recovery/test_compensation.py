@@ -244,6 +244,17 @@ def test_managers_may_type_the_currency_in_lower_case_in_the_admin():
     assert not ApprovalLimitForm(data={"currency": "EU1", "agent_limit": "1"}).is_valid()
 
 
+def test_managers_type_the_limit_the_french_way_in_the_french_admin():
+    from django.utils import translation
+
+    from recovery.admin import ApprovalLimitForm
+
+    with translation.override("fr"):
+        form = ApprovalLimitForm(data={"currency": "EUR", "agent_limit": "12,50"})
+        assert form.is_valid(), form.errors
+    assert form.save().agent_limit == Decimal("12.50")
+
+
 # --- The limit bounds a ticket's total, not one line --------------------------
 
 
