@@ -148,7 +148,7 @@ def complaint_submit(
                         "idempotency_fingerprint": idempotency_fingerprint,
                         "logged_by": logged_by,
                         "ip_address": ip_address,
-                        "submitted_at": submitted_at or timezone.now(),
+                        "submitted_at": submitted_at,
                     },
                     attachments=attachments,
                 )
@@ -166,6 +166,12 @@ def _create(*, customer, customer_fields, complaint_fields, attachments):
     # One filing at a time per customer, until commit: the look for a
     # resubmission below then sees any complaint a racing twin just filed.
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    # "Now" only once the lock is ours: a twin that held it filed before this
+    # moment, so the window below cannot end just short of its complaint.
+    complaint_fields = {
+        **complaint_fields,
+        "submitted_at": complaint_fields["submitted_at"] or timezone.now(),
+    }
     earlier = complaint_resubmitted(
         customer=customer,
         description=complaint_fields["description"],
