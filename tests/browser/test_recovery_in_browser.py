@@ -140,7 +140,7 @@ def test_a_refund_above_the_agents_limit_waits_for_a_manager(live_server, new_pa
     manager_page.goto(f"{live_server.url}/agent/tickets/{complaint.reference}/")
     step = next_step(manager_page)
     assert "Approve the compensation" in step.inner_text()
-    assert "200.00 EUR" in step.inner_text()
+    assert "€200.00" in step.inner_text()
     screenshot(manager_page, "manager-approval")
     take(manager_page, step.get_by_role("button", name=re.compile(r"^Approve")))
     assert "Fulfil the compensation" in step.inner_text()
