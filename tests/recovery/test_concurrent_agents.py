@@ -86,7 +86,7 @@ def test_a_step_from_a_stale_tab_returns_to_the_ticket_with_the_typed_text_in_it
     page = client.get(response["Location"]).content.decode()
     assert "This ticket changed while you were working on it" in page
     assert 'name="apology-text"' in page
-    assert page.count(">We are so sorry.</textarea>") == 2  # in its form, and in the copy
+    assert page.count("We are so sorry.</textarea>") == 2  # in its form, and in the copy
     assert f'name="apology-version" value="{fresh(ticket).version}"' in page
     # Given back once: the next view is the plain page.
     assert "We are so sorry." not in client.get(response["Location"]).content.decode()
