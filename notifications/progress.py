@@ -27,10 +27,10 @@ K = NotificationKind
 # A status move (its action in recovery.workflow.ALLOWED) → the customer's
 # email. Reopening is left out: when the customer's message reopens a ticket
 # they did it themselves, and they hear back from the agent who takes it up.
+# Starting the follow-up is too: its email goes with the survey, when due.
 STEP_EMAILS = {
     "acknowledge": K.ACKNOWLEDGED,
     "apologize": K.APOLOGY,
-    "start_follow_up": K.FOLLOW_UP,
     "resolve": K.RESOLVED,
 }
 
@@ -52,6 +52,10 @@ def customer_email_kind(event):
         return STEP_EMAILS.get(event.payload.get("action"))
     if event.kind == EventKind.AGENT_MESSAGE:
         return K.AGENT_MESSAGE
+    if event.kind == EventKind.SURVEY_SENT:
+        # The follow-up email goes with its survey, when the follow-up falls
+        # due (recovery.workflow.clock.surveys_send_due), not when it starts.
+        return K.FOLLOW_UP
     if event.kind == EventKind.COMPENSATION and event.payload.get("kind") != CompensationKind.NONE:
         return LEDGER_EMAILS.get(event.payload.get("change"))
     return None

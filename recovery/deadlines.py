@@ -1,9 +1,10 @@
 """The deadline sweep: the database is the clock, Celery is the hand.
 
-Every callback deadline lives in ``Ticket.callback_due_at`` and every reminder
-in ``Ticket.reminder_due_at``, each indexed over open tickets, and every
-follow-up survey's window in ``Survey.expires_at``, indexed over those still
-waiting for an answer. A beat task runs ``deadlines_sweep`` every minute: it
+Every callback deadline lives in ``Ticket.callback_due_at``, every reminder in
+``Ticket.reminder_due_at`` and every follow-up's next moment in
+``Ticket.follow_up_due_at`` (the survey to send, then its window's end), each
+indexed over open tickets, and every survey's window in ``Survey.expires_at``,
+indexed over those still waiting for an answer. A beat task runs ``deadlines_sweep`` every minute: it
 asks the indexes for what is already due and acts on it, whatever was missed
 while the broker or the worker was down, then schedules a short ETA task for
 each deadline falling before its next run, so a breach is recorded within
@@ -30,7 +31,7 @@ from notifications.services import (
 )
 from recovery.models import TicketEvent
 from recovery.workflow import tickets_breach, tickets_remind
-from recovery.workflow.clock import awaiting_callback, surveys_close_unanswered
+from recovery.workflow.clock import awaiting_callback, surveys_close_unanswered, surveys_send_due
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,26 @@ def close_unanswered_surveys(*, now=None):
             return closed
 
 
+def send_due_surveys(*, now=None):
+    """Send the follow-up surveys due by ``now``, a batch at a time; returns how many.
+
+    Each survey's follow-up email (its link) is queued with the batch: the
+    email goes when the survey does, not when the follow-up started.
+    """
+    now = now or timezone.now()
+    sent = 0
+    while True:
+        with transaction.atomic():
+            events = surveys_send_due(now=now, limit=BATCH)
+            for event in TicketEvent.objects.select_related(
+                "ticket__complaint__customer", "actor"
+            ).filter(pk__in=[event.pk for event in events]):
+                notifications_for_event(event)
+        sent += len(events)
+        if len(events) < BATCH:
+            return sent
+
+
 def due_ticket_ids(*, now, limit=None, exclude=()):
     """Open tickets owed a callback, not yet breached for it, whose callback is due: an index range."""
     ids = (
@@ -153,7 +174,7 @@ def deadlines_sweep(*, now=None, schedule=None):
     """Act on everything due, and hand what falls due soon to ``schedule(id, due)``.
 
     Breaches what is due, sends the reminders due, closes the follow-up
-    surveys nobody answered in time, and publishes again the emails a down
+    surveys nobody answered in time, sends the surveys now due, and publishes again the emails a down
     broker left pending. Returns the counts of each. Its cost grows with what
     is due, not with the number of tickets; there is no cap on how many a run
     handles.
@@ -164,12 +185,14 @@ def deadlines_sweep(*, now=None, schedule=None):
         "failed": 0,
         "reminded": 0,
         "surveys_closed": 0,
+        "surveys_sent": 0,
         "scheduled": 0,
         "requeued": 0,
     }
     _breach_backlog(now, counts)
     counts["reminded"] = remind_due(now=now)
     counts["surveys_closed"] = close_unanswered_surveys(now=now)
+    counts["surveys_sent"] = send_due_surveys(now=now)
     counts["requeued"] = notifications_requeue_stale(now=now)
     if schedule is not None:
         for ticket_id, due in upcoming_deadlines(now=now, until=now + LOOKAHEAD):

@@ -24,7 +24,7 @@ from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import CallbackAttempt, Ticket
 from recovery.selectors import ledger_is_settled
 from recovery.sla import follow_up_due_at
-from recovery.survey import survey_send
+from recovery.survey import surveys_replace_waiting
 from recovery.workflow import (
     event_record,
     move_check,
@@ -242,8 +242,10 @@ def ticket_start_follow_up(*, ticket, actor, expected_version=None):
 
     Settled means fulfilled, declined, or a "no compensation" line: nothing
     left waiting for approval or hand-over. ``follow_up_due_at`` was set when
-    the ledger settled and is kept. The follow-up survey is sent in the same
-    transaction: the follow-up email links to it.
+    the ledger settled and is kept: the deadline sweep sends the survey, and
+    the follow-up email linking to it, at that time (``surveys_send_due``), so
+    the customer is asked once the remedy has arrived. A previous round's
+    survey still waiting is closed now.
     """
     move_check(ticket=ticket, to_status=Status.FOLLOW_UP, expected_version=expected_version)
     if not ledger_is_settled(ticket=ticket):
@@ -262,8 +264,7 @@ def ticket_start_follow_up(*, ticket, actor, expected_version=None):
         changes=changes,
         at=at,
     )
-    survey_send(ticket=ticket, at=at)
-    notifications_for_event(event)
+    surveys_replace_waiting(ticket=ticket, at=at)
     return event
 
 

@@ -1,7 +1,10 @@
-"""The follow-up survey: sent with the follow-up, answered once, and what the answer does.
+"""The follow-up survey: sent when the follow-up falls due, answered once, and what the answer does.
 
-Starting the follow-up (``recovery.services.ticket_start_follow_up``) sends a
-survey with its own link; the follow-up email carries ``survey_url``. The
+Starting the follow-up (``recovery.services.ticket_start_follow_up``) sets
+when to ask; the deadline sweep sends the survey then, with its own link
+(``recovery.workflow.clock.surveys_send_due``), and the follow-up email that
+carries ``survey_url``: the customer is asked once the remedy has had time
+to arrive, as the agent's page says ("in a few days"). The
 customer answers once, on a page that needs no login. A happy answer resolves
 the ticket; an unhappy one (a detractor, or "not solved") sends it back for a
 second attempt and alerts the managers: a recovery that failed is the most
@@ -11,8 +14,6 @@ nobody answers within its window is closed by the deadline sweep
 ticket with "no answer" recorded. The ticket's columns are written through
 ``recovery.workflow`` only.
 """
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,7 +31,6 @@ from notifications.services import notification_queue
 from notifications.staff import staff_recipients
 from recovery.choices import OPEN_STATUSES, EventKind, Status
 from recovery.models import Solved, Survey, SurveyOutcome, Ticket
-from recovery.models.survey import SURVEY_DAYS
 from recovery.sla import second_attempt_columns
 from recovery.workflow import event_record, transition
 
@@ -110,12 +110,13 @@ def survey_state(survey, now=None):
     return "open"
 
 
-def survey_send(*, ticket, at=None):
-    """Create the ticket's survey and its SURVEY_SENT event, in the caller's transaction.
+def surveys_replace_waiting(*, ticket, at=None):
+    """Close the ticket's survey still waiting, as a new follow-up round starts; returns their ids.
 
-    A ticket has at most one survey waiting: a new follow-up round (after a
-    further gesture, or a reopening) closes the previous link as unanswered,
-    so the sweep never resolves a ticket on an old round's window.
+    A ticket has at most one survey waiting: a new round (after a further
+    gesture, or a reopening) closes the previous link as unanswered, so the
+    sweep never resolves a ticket on an old round's window, and the new
+    round's survey goes out at its own due time (``surveys_send_due``).
     """
     at = at or timezone.now()
     replaced = list(
@@ -132,16 +133,7 @@ def survey_send(*, ticket, at=None):
                 payload={"survey": pk, "replaced": True},
                 at=at,
             )
-    survey = Survey.objects.create(
-        ticket=ticket, sent_at=at, expires_at=at + timedelta(days=SURVEY_DAYS)
-    )
-    event_record(
-        ticket=ticket,
-        kind=EventKind.SURVEY_SENT,
-        payload={"survey": survey.pk, "expires_at": survey.expires_at.isoformat()},
-        at=at,
-    )
-    return survey
+    return replaced
 
 
 def _score_ok(value, low, high):

@@ -111,11 +111,22 @@ _PATH = (
 )
 
 
+def _follow_up_with_survey(ticket, actor):
+    """Start the follow-up and send its survey as the sweep does when it falls due."""
+    from recovery import services
+    from recovery.deadlines import send_due_surveys
+
+    services.ticket_start_follow_up(ticket=ticket, actor=actor)
+    send_due_surveys(now=ticket.follow_up_due_at)
+    ticket.refresh_from_db()
+
+
 def ticket_in_status(status, *, actor=None, **complaint_kwargs):
     """A ticket brought to ``status`` through the real services, as an agent would.
 
     The compensation step records "no compensation" (with a reason), which
     settles the ledger at once; tests that need a pending gesture propose one.
+    A ticket in follow-up has had its survey sent (as at its due time).
     """
     from recovery import services
     from recovery.compensation import compensation_propose
@@ -135,7 +146,7 @@ def ticket_in_status(status, *, actor=None, **complaint_kwargs):
         Status.COMPENSATED: lambda: compensation_propose(
             ticket=ticket, actor=actor, kind=CompensationKind.NONE, reason="Already refunded."
         ),
-        Status.FOLLOW_UP: lambda: services.ticket_start_follow_up(ticket=ticket, actor=actor),
+        Status.FOLLOW_UP: lambda: _follow_up_with_survey(ticket, actor),
         Status.RESOLVED: lambda: services.ticket_resolve(ticket=ticket, actor=actor),
     }
     for step in _PATH:

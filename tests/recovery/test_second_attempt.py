@@ -16,7 +16,7 @@ import time_machine
 from notifications.models import Notification, NotificationKind
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, EventKind, Priority, Status
 from recovery.compensation import compensation_propose
-from recovery.deadlines import breach_due, remind_due
+from recovery.deadlines import breach_due, remind_due, send_due_surveys
 from recovery.models import OpeningHours, SlaSettings, Ticket
 from recovery.queue import QueueFilters, due_state, ticket_queue
 from recovery.selectors import ticket_next_step
@@ -50,6 +50,8 @@ def to_follow_up(ticket, agent, *, breach_first=False):
     ticket_apologize(ticket=ticket, actor=agent, text="We are sorry about the vase.")
     compensation_propose(ticket=ticket, actor=agent, kind="none", reason="Already refunded.")
     ticket_start_follow_up(ticket=ticket, actor=agent)
+    # The survey goes out when the follow-up falls due.
+    assert send_due_surveys(now=ticket.follow_up_due_at) == 1
     return ticket
 
 

@@ -48,17 +48,39 @@ def snapshot(ticket, survey):
 
 @pytest.mark.django_db
 class TestSending:
-    def test_starting_the_follow_up_sends_a_survey_valid_for_28_days(self):
+    def test_starting_the_follow_up_sends_no_survey_yet(self):
         ticket = ticket_in_status(Status.COMPENSATED)
         ticket_start_follow_up(ticket=ticket, actor=AgentFactory())
+        assert not ticket.surveys.exists()
+        assert not Notification.objects.filter(ticket=ticket, kind=NotificationKind.FOLLOW_UP)
+        assert ticket.follow_up_due_at is not None
+
+    def test_the_survey_and_its_email_go_out_once_when_the_follow_up_falls_due(self):
+        ticket = ticket_in_status(Status.COMPENSATED)
+        ticket_start_follow_up(ticket=ticket, actor=AgentFactory())
+        due = ticket.follow_up_due_at
+        emails = Notification.objects.filter(ticket=ticket, kind=NotificationKind.FOLLOW_UP)
+        with time_machine.travel(due - timedelta(seconds=1), tick=False):
+            assert deadlines_sweep()["surveys_sent"] == 0
+        assert not ticket.surveys.exists() and not emails.exists()
+        with time_machine.travel(due, tick=False):
+            assert deadlines_sweep()["surveys_sent"] == 1
+            assert deadlines_sweep()["surveys_sent"] == 0
+        with time_machine.travel(due + timedelta(seconds=1), tick=False):
+            assert deadlines_sweep()["surveys_sent"] == 0
         (survey,) = ticket.surveys.all()
-        assert survey.outcome == SurveyOutcome.WAITING and not survey.is_answered
+        assert survey.sent_at == due and survey.outcome == SurveyOutcome.WAITING
         assert survey.expires_at - survey.sent_at == timedelta(days=SURVEY_DAYS)
+        (email,) = emails
         sent = ticket.events.get(kind=EventKind.SURVEY_SENT)
+        assert email.event_id == sent.pk
         assert sent.payload["survey"] == survey.pk and not sent.customer_visible
         assert latest_survey(ticket) == survey
         assert survey_url(survey).endswith(f"/survey/{survey.token}/")
         assert len(survey.token) == 43  # 256 bits, URL-safe
+        # The follow-up's next moment is now the survey's window closing.
+        row = Ticket.objects.get(pk=ticket.pk)
+        assert row.follow_up_due_at == row.due_at == survey.expires_at
 
     def test_a_new_follow_up_round_closes_the_unanswered_survey_of_the_last(self, agent):
         ticket, first = in_follow_up(actor=agent)
@@ -67,12 +89,14 @@ class TestSending:
         )
         ticket_start_follow_up(ticket=ticket, actor=agent)
         first.refresh_from_db()
-        second = latest_survey(ticket)
-        assert second != first
         assert first.outcome == SurveyOutcome.NO_ANSWER
-        assert second.outcome == SurveyOutcome.WAITING
         replaced = ticket.events.get(kind=EventKind.SURVEY_EXPIRED)
         assert replaced.payload == {"survey": first.pk, "replaced": True}
+        with time_machine.travel(ticket.follow_up_due_at, tick=False):
+            assert deadlines_sweep()["surveys_sent"] == 1
+        second = latest_survey(ticket)
+        assert second != first
+        assert second.outcome == SurveyOutcome.WAITING
 
 
 @pytest.mark.parametrize(
@@ -296,6 +320,16 @@ class TestRaces:
         row = Ticket.objects.get(pk=ticket.pk)
         assert row.events.filter(kind=EventKind.SURVEY_ANSWERED).count() == 1
         assert row.events.filter(from_status=Status.FOLLOW_UP).count() == 1
+
+    def test_concurrent_sweeps_send_a_due_survey_once(self):
+        ticket = ticket_in_status(Status.COMPENSATED)
+        ticket_start_follow_up(ticket=ticket, actor=AgentFactory())
+        at = ticket.follow_up_due_at + timedelta(seconds=5)
+        outcomes = race(*[lambda: deadlines_sweep(now=at)] * 3)
+        assert sum(o["surveys_sent"] for o in outcomes) == 1, outcomes
+        assert ticket.surveys.count() == 1
+        follow_ups = Notification.objects.filter(ticket=ticket, kind=NotificationKind.FOLLOW_UP)
+        assert follow_ups.count() == 1
 
     def test_concurrent_sweeps_close_a_survey_once(self):
         ticket, survey = in_follow_up()
