@@ -19,6 +19,7 @@ from django.utils import timezone
 from complaints.identifiers import normalize_reference
 from complaints.models import Customer
 from complaints.phones import maybe_e164
+from config.outages import log_unavailable
 from config.roles import is_manager
 from notifications.models import TROUBLE, Notification
 from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
@@ -152,8 +153,8 @@ def shared_counts(*, now):
     ttl = settings.AMENDS["QUEUE_COUNTS_SECONDS"]
     try:
         counts = cache.get(COUNTS_KEY) if ttl else None
-    except Exception:
-        logger.warning("Queue counters cache unavailable; counting live.", exc_info=True)
+    except Exception as error:
+        log_unavailable(logger, "Queue counters cache unavailable; counting live.", error)
         counts = None
     if counts is not None:
         return counts
@@ -175,8 +176,8 @@ def shared_counts(*, now):
     try:
         if ttl:
             cache.set(COUNTS_KEY, counts, timeout=ttl)
-    except Exception:
-        logger.warning("Queue counters cache unavailable; not kept.", exc_info=True)
+    except Exception as error:
+        log_unavailable(logger, "Queue counters cache unavailable; not kept.", error)
     return counts
 
 
