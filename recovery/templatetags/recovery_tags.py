@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from complaints.uploads import format_size
+from recovery import formatting
 from recovery.choices import CallbackOutcome, CompensationKind, Priority, Status
 from recovery.money import money_format
 from recovery.workflow.moves import AWAITING_APPROVAL, ticket_stage
@@ -101,6 +103,24 @@ def person(user):
 
 
 @register.filter
+def promise_moment(value):
+    """The callback promise's moment as a sentence states it: ``recovery.formatting``."""
+    return formatting.promise_moment(value)
+
+
+@register.filter
+def zone_label(name):
+    """ "Paris" for "Europe/Paris": ``recovery.formatting``."""
+    return formatting.zone_label(name)
+
+
+@register.filter
 def money(amount, currency):
     """``{{ c.amount|money:c.currency }}``: "€12.50", "12,50 €" (``recovery.money``); "" for none."""
     return money_format(amount, currency)
+
+
+@register.filter
+def file_size(size):
+    """A file size written as the form's help text writes it ("10 MB", "10 Mo")."""
+    return format_size(size)

@@ -1,6 +1,7 @@
 """Every UI string has its French translation, and the compiled catalogue is current."""
 
 import gettext
+import re
 from pathlib import Path
 
 PO = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
@@ -45,3 +46,27 @@ def test_compiled_catalogue_matches_the_po_file():
         and translated(context, msgid) != strs[0].replace('\\"', '"')
     ]
     assert stale == []
+
+
+# French sets a no-break space before the high punctuation marks and inside
+# guillemets, and writes the apostrophe curly. Placeholders, URLs and times
+# ("12:30", "https://") are no such punctuation.
+_HIGH_PUNCTUATION_WITHOUT_NBSP = re.compile(r"(?:[\wÀ-ÿ)»’%]| )[:;?!](?=\s|$|\\n|<|\)|»)")
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=[A-Za-zÀ-ÿ])'(?=[A-Za-zÀ-ÿ])")
+_GUILLEMET_WITHOUT_NBSP = re.compile(r"«(?!\u00a0)|(?<!\u00a0)»")
+
+
+def test_french_translations_follow_french_typography():
+    problems = []
+    for (context, msgid), strs, _flags in entries():
+        if context and "format" in context:
+            continue  # date formats: "H:i" is no colon
+        for text in strs:
+            for rule in (
+                _HIGH_PUNCTUATION_WITHOUT_NBSP,
+                _STRAIGHT_APOSTROPHE,
+                _GUILLEMET_WITHOUT_NBSP,
+            ):
+                if rule.search(text):
+                    problems.append(text)
+    assert problems == []
