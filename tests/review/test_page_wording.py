@@ -54,13 +54,13 @@ def test_french_pages_give_dates_the_french_way_and_no_am_pm(manager_client, his
     assert "1 février 2026" in text  # the period's label
 
 
-def test_english_pages_give_the_time_on_a_24_hour_clock_without_a_double_full_stop(
+def test_english_pages_give_dates_day_first_on_a_24_hour_clock_without_a_double_full_stop(
     manager_client, history
 ):
     summary_refresh(now=NOW)
     text = get(manager_client, "indicators", LONG_QUERY).text
     note = re.search(r"data-summary-at>(.*?)</p>", text, re.S).group(1)
-    assert "on April 10, 2026 at 12:00" in note
+    assert "on 10 April 2026 at 12:00" in note
     assert "noon" not in note and "p.m." not in note and ".." not in note
 
 
