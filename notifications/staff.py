@@ -3,7 +3,7 @@
 Every staff email is queued through ``staff_recipients``: it returns each
 address with its owner's language, so no caller can queue a French manager's
 alert in English by passing ``settings.LANGUAGE_CODE``. People are named in
-emails by ``person_name``: their full name, the username only when they
+emails by ``config.people.person_name``: their full name, the username only when they
 have none (colleagues know each other by name, not by login).
 """
 
@@ -59,10 +59,3 @@ def staff_language_set(*, user, language):
         user=user, defaults={"language": language}
     )
     return profile
-
-
-def person_name(user):
-    """How a staff email names ``user``: full name, else username; empty for nobody."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()

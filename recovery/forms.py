@@ -16,6 +16,7 @@ from the ticket it shows.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.people import person_name
 from recovery.choices import CallbackOutcome, CompensationKind, Priority
 from recovery.money import amount_parse
 
@@ -192,7 +193,7 @@ class AssignForm(StepForm):
         super().__init__(*args, **kwargs)
         self.agents = {agent.pk: agent for agent in agents}
         self.fields["assignee"].choices = [("", _("Choose an agent"))] + [
-            (agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents
+            (agent.pk, person_name(agent)) for agent in agents
         ]
 
     def clean_assignee(self):

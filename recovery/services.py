@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.phones import to_e164
+from config.people import person_name
 from config.roles import is_agent
 from notifications.progress import notifications_for_event
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, EventKind, Status
@@ -342,7 +343,7 @@ def ticket_assign(*, ticket, assignee, actor, expected_version=None):
         payload={
             "from": ticket.assignee_id,
             "to": new_id,
-            "to_name": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+            "to_name": person_name(assignee),
             "claimed": assignee is not None and actor is not None and new_id == actor.pk,
         },
     )

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.models import Attachment, Category, Complaint, Customer
+from config.people import person_name
 from notifications.models import Notification
 from recovery.models import CallbackAttempt, Compensation, Ticket, TicketEvent
 from recovery.queue import due_state
@@ -39,7 +40,7 @@ class PersonSerializer(OutputSerializer):
         fields = ["id", "username", "name"]
 
     def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return person_name(user)
 
 
 class CategorySerializer(OutputSerializer):

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.people import person_name
 from recovery.templatetags.recovery_tags import channel_label, priority_label, status_label
 from recovery.workflow.moves import ticket_stage
 
@@ -116,7 +117,7 @@ def _second_attempt_badge(ticket, words):
 
 def _assignee_cell(ticket, words):
     if ticket.assignee:
-        return ticket.assignee.get_full_name() or ticket.assignee.get_username()
+        return person_name(ticket.assignee)
     return format_html(
         '<button class="button button--small button--secondary" type="submit" form="claim-form" '
         'name="tickets" value="{}">{}<span class="visually-hidden"> {}</span></button>',

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from complaints.uploads import format_size
+from config.people import person_name
 from recovery import formatting
 from recovery.choices import CallbackOutcome, CompensationKind, Priority, Status
 from recovery.money import money_format
@@ -97,9 +98,7 @@ def ledger_change_label(value):
 @register.filter
 def person(user):
     """A user's name as colleagues know them; empty for nobody."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 @register.filter

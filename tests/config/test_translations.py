@@ -58,7 +58,7 @@ _GUILLEMET_WITHOUT_NBSP = re.compile(r"«(?!\u00a0)|(?<!\u00a0)»")
 
 def test_french_translations_follow_french_typography():
     problems = []
-    for (context, msgid), strs, _flags in entries():
+    for (context, _msgid), strs, _flags in entries():
         if context and "format" in context:
             continue  # date formats: "H:i" is no colon
         for text in strs:

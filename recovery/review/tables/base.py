@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from config.people import full_name
+
 ONE_PLACE = Decimal("0.1")
 TWO_PLACES = Decimal("0.01")
 
@@ -95,7 +97,7 @@ def category_name(name_en, name_fr):
 
 
 def person(first_name, last_name, username):
-    return " ".join(part for part in (first_name, last_name) if part) or username
+    return full_name(first_name, last_name, username)
 
 
 def label_of(choices, value):
