@@ -46,6 +46,7 @@ def ticket_callback(request, reference):
 @require_POST
 def ticket_acknowledge(request, reference):
     def perform(ticket, data):
+        second = services.owes_second_callback(ticket)
         services.ticket_acknowledge(
             ticket=ticket,
             actor=request.user,
@@ -53,6 +54,9 @@ def ticket_acknowledge(request, reference):
             message=data["message"],
             expected_version=data["version"],
         )
+        if second:
+            return _("Second attempt: the customer has your message; the callback is met.")
+        return None
 
     return run_step(
         request,

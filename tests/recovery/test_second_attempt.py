@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from notifications.models import Notification, NotificationKind
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, EventKind, Priority, Status
@@ -267,3 +268,18 @@ class TestTheEmail:
         rows = Notification.objects.filter(ticket=ticket, kind=NotificationKind.SECOND_ATTEMPT)
         recipients = set(rows.values_list("recipient", flat=True))
         assert {"one@amends.test", "two@amends.test"} <= recipients
+
+
+class TestThePage:
+    def test_a_message_on_a_second_attempt_says_the_second_callback_is_met(self, client):
+        agent = AgentFactory()
+        ticket = unhappy_ticket(assignee=agent)
+        client.force_login(agent)
+        response = client.post(
+            reverse("agent:ticket_acknowledge", args=[ticket.complaint.reference]),
+            {"ack-message": "I am calling about the second vase.", "ack-version": ticket.version},
+            follow=True,
+        )
+        assert "the callback is met" in response.text
+        assert "Ticket acknowledged by your message." not in response.text
+        assert Ticket.objects.get(pk=ticket.pk).callback_due_at is None
