@@ -25,7 +25,7 @@ from notifications.models import TROUBLE, Notification
 from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
 from recovery.selectors import compensations_with_authority
-from recovery.sla import callback_start
+from recovery.sla import PROMISE_UNBROKEN, callback_start
 from recovery.workflow.moves import awaiting_approval_exists
 
 CharField.register_lookup(Lower)
@@ -192,7 +192,8 @@ def queue_counts(*, user, now):
     mine = Ticket.objects.filter(status__in=OPEN_STATUSES, assignee=user).aggregate(
         mine=Count("id"),
         reminded=Count(
-            "id", filter=Q(status=Status.NEW, breached_at__isnull=True, reminders_sent__gt=0)
+            "id",
+            filter=PROMISE_UNBROKEN & Q(callback_due_at__isnull=False, reminders_sent__gt=0),
         ),
     )
     counts = {**shared_counts(now=now), **mine}

@@ -14,6 +14,7 @@ below is that start.
 from datetime import UTC, timedelta
 
 from django.conf import settings
+from django.db.models import F, Q
 
 from recovery import business_hours
 from recovery.choices import Priority
@@ -82,6 +83,20 @@ def callback_start(*, opened_at, second_attempt_at=None):
     is set: the first was met before the ticket could reach follow-up.
     """
     return second_attempt_at or opened_at
+
+
+# The promise now owed is not yet marked broken: ``breached_at`` is the
+# once-guard, once per promise. The first promise breaks at most once; a second
+# attempt's, made at ``second_attempt_at``, breaks once more, which moves
+# ``breached_at`` past it. ``promise_broken`` is the same rule for one row.
+PROMISE_UNBROKEN = Q(breached_at__isnull=True) | Q(breached_at__lt=F("second_attempt_at"))
+
+
+def promise_broken(*, breached_at, second_attempt_at):
+    """True when the callback promise now owed is marked broken (``PROMISE_UNBROKEN``'s negation)."""
+    if breached_at is None:
+        return False
+    return second_attempt_at is None or breached_at >= second_attempt_at
 
 
 def second_attempt_columns(*, answered_at, priority, sla=None):

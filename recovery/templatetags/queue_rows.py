@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.people import person_name
+from recovery.sla import promise_broken
 from recovery.templatetags.recovery_tags import channel_label, priority_label, status_label
 from recovery.workflow.moves import ticket_stage
 
@@ -101,7 +102,9 @@ def _due_cell(ticket, now, words):
 
 def _reminder_badge(ticket, words):
     """The in-app reminder: the callback is still owed and the sweep has reminded the agents."""
-    if not ticket.reminders_sent or not ticket.callback_due_at or ticket.breached_at:
+    if not ticket.reminders_sent or not ticket.callback_due_at:
+        return ""
+    if promise_broken(breached_at=ticket.breached_at, second_attempt_at=ticket.second_attempt_at):
         return ""
     return format_html(' <span class="badge badge--reminder">{}</span>', words["reminded"])
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from recovery.choices import OPEN_STATUSES, EventKind, Priority, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import SlaSettings, Survey, SurveyOutcome, Ticket, TicketEvent
 from recovery.models.survey import SURVEY_DAYS
-from recovery.sla import callback_columns, callback_start, reminder_times
+from recovery.sla import PROMISE_UNBROKEN, callback_columns, callback_start, reminder_times
 from recovery.workflow.moves import ALLOWED, next_due_at, transition
 
 
@@ -30,13 +30,11 @@ def awaiting_callback():
 
     A callback is owed while ``callback_due_at`` is set: the first one (a new
     ticket) or a second attempt's. ``breached_at`` is the once-guard, once per
-    promise: the first breaks at most once (no second attempt yet); a second
-    attempt's promise, made at ``second_attempt_at``, breaks once more, which
-    moves ``breached_at`` past ``second_attempt_at``. A column of the row, not
-    a look-up of events, so the re-check under the row lock sees it.
+    promise (``recovery.sla.PROMISE_UNBROKEN``): a column of the row, not a
+    look-up of events, so the re-check under the row lock sees it.
     """
     return Ticket.objects.filter(
-        Q(breached_at__isnull=True) | Q(breached_at__lt=F("second_attempt_at")),
+        PROMISE_UNBROKEN,
         status__in=OPEN_STATUSES,
         callback_due_at__isnull=False,
     )

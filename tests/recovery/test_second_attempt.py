@@ -283,3 +283,13 @@ class TestThePage:
         assert "the callback is met" in response.text
         assert "Ticket acknowledged by your message." not in response.text
         assert Ticket.objects.get(pk=ticket.pk).callback_due_at is None
+
+    def test_a_reminded_second_attempt_after_a_broken_first_promise_shows_its_badges(self, client):
+        agent = AgentFactory()
+        ticket = unhappy_ticket(assignee=agent, breach_first=True)
+        client.force_login(agent)
+        with time_machine.travel(ticket.reminder_due_at, tick=False):
+            assert remind_due() == 1
+            page = client.get("/agent/?scope=mine").content.decode()
+        assert "badge--reminder" in page
+        assert "tabs__count--alert" in page
