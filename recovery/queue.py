@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 # "escalated": breached while nobody had it, until somebody takes it.
 # "awaiting": a proposed compensation waits (for a manager: one that needs a manager).
 SCOPES = ("all", "mine", "unassigned", "escalated", "awaiting")
-COUNTS_KEY = "amends:queue:counts"
+# The shape of the cached counters is in the key: a new shape (a new tab) gets
+# a new key, so a deploy never reads the counters the previous code cached.
+COUNTS_KEY = "amends:queue:counts:v2"
 PER_PAGE = 25
 
 

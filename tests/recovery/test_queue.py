@@ -366,3 +366,14 @@ def test_the_tabs_keep_the_search_and_the_filters(agent_client):
     )
     assert f'href="?scope=unassigned&amp;{kept}"' in text
     assert f'href="?scope=mine&amp;breached=1&amp;{kept}"' in text
+
+
+def test_counters_cached_by_the_previous_release_do_not_break_the_page(agent_client, manager):
+    # What the queue cached before the awaiting-approval tab: a deploy meets it
+    # in Redis for up to QUEUE_COUNTS_SECONDS.
+    old_shape = {"all": 3, "unassigned": 1, "breached": 0, "escalated": 0}
+    cache.set("amends:queue:counts", old_shape, timeout=60)
+    ticketed_complaint()
+    assert agent_client.get(URL).status_code == 200
+    agent_client.force_login(manager)
+    assert agent_client.get(URL, {"scope": "awaiting"}).status_code == 200
