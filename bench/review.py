@@ -148,8 +148,8 @@ def build_summary():
     """Time the daily summary's three refreshes: all of history, a night's 35 days, the 5-minute one."""
     from django.db import connection
 
-    from recovery.models import DayDurations
-    from recovery.review.daily.build import MODELS, summary_refresh
+    from review.daily.build import MODELS, summary_refresh
+    from review.models import DayDurations
 
     for label, days in (("all of history", None), ("last 35 days", 35), ("today and yesterday", 2)):
         with _db.Timer() as timer:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from complaints.models import Attachment, Category, Complaint, Customer
-from complaints.phones import to_e164
+from shared.phones import to_e164
 
 
 @admin.register(Category)

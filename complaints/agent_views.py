@@ -11,7 +11,7 @@ from complaints.forms import PhoneComplaintForm
 from complaints.models import Attachment, Channel, Customer
 from complaints.selectors import customer_complaints, customer_search
 from complaints.services import complaint_submit, intake_answers
-from config.roles import agent_required
+from shared.roles import agent_required
 
 
 @agent_required

@@ -42,14 +42,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import ratelimit
-from complaints.client import client_ip
 from complaints.forms import VALID_TIMEZONES
 from complaints.models import Category, Channel, Complaint
-from complaints.phones import to_e164
 from complaints.selectors import complaint_already_filed
 from complaints.services import complaint_submit, intake_answers
-from config.roles import is_agent
 from recovery.models import Ticket
+from shared.client_ip import client_ip
+from shared.phones import to_e164
+from shared.roles import is_agent
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

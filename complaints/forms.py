@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
-from complaints.phones import to_e164
 from complaints.uploads import (
     ALLOWED_EXTENSIONS,
     ALLOWED_TYPES,
@@ -22,6 +21,7 @@ from complaints.uploads import (
     size_units,
     too_large_message,
 )
+from shared.phones import to_e164
 
 FORM_TOKEN_SALT = "amends.complaint-form"  # noqa: S105 (a signing namespace, not a secret)
 FORM_TOKEN_MAX_AGE = 24 * 3600

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from recovery.choices import Priority
+from shared.choices import Priority
 
 
 class Category(models.Model):

@@ -14,7 +14,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from config.outages import log_unavailable
+from shared.outages import log_unavailable
 
 logger = logging.getLogger(__name__)
 

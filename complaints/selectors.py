@@ -7,10 +7,10 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone
 
-from complaints.identifiers import TOKEN_RE, normalize_reference
 from complaints.models import Complaint, Customer
-from complaints.phones import maybe_e164
 from recovery.models import TicketEvent
+from shared.identifiers import TOKEN_RE, normalize_reference
+from shared.phones import maybe_e164
 
 
 def complaint_for_tracking(token):

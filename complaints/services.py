@@ -6,13 +6,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from complaints.identifiers import new_reference, new_tracking_token
 from complaints.models import Attachment, Complaint, Customer
-from complaints.phones import to_e164
 from complaints.selectors import complaint_resubmitted, customer_find
 from complaints.uploads import stored_name
 from notifications.services import notification_queue_complaint_received
 from recovery.workflow import ticket_open
+from shared.identifiers import new_reference, new_tracking_token
+from shared.phones import to_e164
 
 logger = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints import ratelimit
-from complaints.client import client_ip
 from complaints.forms import ComplaintForm
 from complaints.models import Channel, Complaint
 from complaints.selectors import complaint_already_filed, complaint_for_tracking, customer_timeline
 from complaints.services import complaint_submit, intake_answers
 from complaints.tracking import offered_lines, tracking_ledger, tracking_steps
 from recovery.workflow import ticket_customer_message
+from shared.client_ip import client_ip
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "amends_submitted"

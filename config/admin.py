@@ -11,7 +11,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from config.roles import is_manager
+from shared.roles import is_manager
 
 
 def may_use_admin(user):

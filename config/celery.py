@@ -1,53 +1,15 @@
-"""The Celery app, and the one safe way to queue work from a request.
+"""The Celery app: configured from Django's settings, finding each app's ``tasks`` module.
 
-The database is the source of truth: a task only moves along what a committed
-row already says. So a task is published after commit, and a publish that fails
-(broker down, hung, misconfigured) is logged and forgotten: the sweep that
-reads the rows catches up later. A complaint the customer was told about is
-never lost because the broker was not there.
+Queueing work goes through ``shared.tasks`` (after commit, never raising);
+tasks are declared with ``shared_task``, so no app imports this module.
 """
 
-import logging
 import os
 
 from celery import Celery
-
-from config.outages import log_unavailable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("amends")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-logger = logging.getLogger(__name__)
-
-
-def publish(task, *args, **options):
-    """Send ``task`` now, logging instead of raising when the broker fails.
-
-    One attempt only, bounded by the broker's socket timeouts (settings.py):
-    a retry would double what a hung Redis costs the request, and the sweep
-    re-publishes whatever a failed attempt left behind. The failure is one
-    warning line with its cause and no traceback: while Redis is down every
-    request fails the same way, and thousands of identical tracebacks would
-    bury whatever else the log has to say.
-    """
-    try:
-        return task.apply_async(args=args, retry=False, **options)
-    except Exception as error:
-        log_unavailable(
-            logger, f"Could not publish {task.name}{args!r}; the sweep will catch up.", error
-        )
-        return None
-
-
-def enqueue_on_commit(task, *args, **options):
-    """Publish ``task`` once the current transaction commits, never raising.
-
-    Celery's own ``delay_on_commit`` lets a publish error escape into the
-    response; this one logs it, because the committed row is what matters.
-    """
-    from django.db import transaction
-
-    transaction.on_commit(lambda: publish(task, *args, **options))

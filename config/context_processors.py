@@ -1,4 +1,4 @@
-from config.roles import is_agent, is_manager
+from shared.roles import is_agent, is_manager
 
 
 def roles(request):

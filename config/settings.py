@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "complaints",
     "recovery",
     "notifications",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -279,7 +280,7 @@ CELERY_TASK_DEFAULT_QUEUE = "deadlines"
 # The review's summary recounts days for minutes at a time: it has its own
 # queue, so it never holds up a breach either.
 CELERY_TASK_ROUTES = {
-    "recovery.summary_refresh": {"queue": "reports"},
+    "review.summary_refresh": {"queue": "reports"},
     "notifications.*": {"queue": "email"},
     "recovery.*": {"queue": "deadlines"},
 }
@@ -293,17 +294,17 @@ CELERY_BEAT_SCHEDULE = {
     # last 35 days each night, where surveys and resolutions still land; all
     # of history each week, for the rare change to an older ticket.
     "summary-today": {
-        "task": "recovery.summary_refresh",
+        "task": "review.summary_refresh",
         "schedule": 300.0,
         "kwargs": {"days": 2},
     },
     "summary-nightly": {
-        "task": "recovery.summary_refresh",
+        "task": "review.summary_refresh",
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"days": 35},
     },
     "summary-weekly": {
-        "task": "recovery.summary_refresh",
+        "task": "review.summary_refresh",
         "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
         "kwargs": {"days": None},
     },

@@ -11,8 +11,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from complaints.client import client_ip
-from config.outages import log_unavailable
+from shared.client_ip import client_ip
+from shared.outages import log_unavailable
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ urlpatterns = [
     path("survey/", include("recovery.survey_urls")),
     path("agent/outbox/", include("notifications.urls")),
     path("agent/", include("recovery.urls")),
-    path("manager/", include("recovery.review.urls")),
+    path("manager/", include("review.urls")),
     path("api/", include("config.api")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before Django's own: switching language also sets a staff member's email language.

@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from config.people import person_name
 from notifications.models import NotificationKind
+from shared.people import person_name
 
 
 def _render(kind, context, language):

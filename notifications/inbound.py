@@ -20,12 +20,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
-from complaints.identifiers import normalize_reference
 from complaints.models import Attachment
 from complaints.uploads import check_attachment, stored_name
 from notifications.models import STAFF_KINDS, InboundEmail, InboundStatus, Notification
 from recovery.models import Ticket
 from recovery.workflow import ticket_customer_message
+from shared.identifiers import normalize_reference
 
 logger = logging.getLogger(__name__)
 

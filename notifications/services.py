@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from config.celery import enqueue_on_commit
 from notifications import digest, emails, failures
 from notifications.models import STAFF_KINDS, Notification, NotificationKind, NotificationStatus
 from notifications.staff import staff_recipients, staff_recipients_by_user
 from recovery.choices import EventKind
+from shared.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +194,8 @@ def notifications_queue_many(rows):
 
 def notifications_queue_breaches(events):
     """The emails missed callbacks owe: an apology to each customer, an alert to each manager."""
-    from config.roles import MANAGERS
     from recovery.models import Ticket
+    from shared.roles import MANAGERS
 
     if not events:
         return []
@@ -235,7 +235,7 @@ def notifications_queue_breaches(events):
 
 def notifications_queue_reminders(events, *, now):
     """A reminder to each ticket's assignee, or to every agent while nobody has it."""
-    from config.roles import AGENTS
+    from shared.roles import AGENTS
 
     if not events:
         return []

@@ -3,7 +3,7 @@
 Every staff email is queued through ``staff_recipients``: it returns each
 address with its owner's language, so no caller can queue a French manager's
 alert in English by passing ``settings.LANGUAGE_CODE``. People are named in
-emails by ``config.people.person_name``: their full name, the username only when they
+emails by ``shared.people.person_name``: their full name, the username only when they
 have none (colleagues know each other by name, not by login).
 """
 
@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
-from config.roles import is_agent
 from notifications.models import StaffProfile
+from shared.roles import is_agent
 
 
 def _writable(users):

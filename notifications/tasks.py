@@ -3,9 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from config.celery import publish
 from notifications.failures import SendDeferred
 from notifications.services import notification_send
+from shared.tasks import publish
 
 
 @shared_task(

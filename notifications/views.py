@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
-from config.roles import agent_required, is_manager
 from notifications import emails
 from notifications.models import STAFF_KINDS, TROUBLE, Notification, NotificationStatus
 from notifications.staff import staff_language_set
+from shared.roles import agent_required, is_manager
 
 PER_PAGE = 50
 FILTERS = {

@@ -24,7 +24,7 @@ def ensure_roles_and_sla(sender, using, apps=global_apps, **kwargs):
     empties the tables and replays only this signal: without it the roles
     would silently vanish.
     """
-    from config.roles import AGENTS, MANAGERS
+    from shared.roles import AGENTS, MANAGERS
 
     try:
         Group = apps.get_model("auth", "Group")

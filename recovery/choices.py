@@ -1,11 +1,13 @@
 """The vocabulary of recovery: ticket statuses, priorities and event kinds.
 
-Kept apart from ``workflow.py`` so that models can name them without importing
+Kept apart from ``recovery.workflow`` so that models can name them without importing
 the code that moves tickets (which itself needs the models).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shared import choices as shared_choices
 
 
 class Status(models.TextChoices):
@@ -22,9 +24,8 @@ CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED_INVALID)
 OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
 
 
-class Priority(models.TextChoices):
-    HIGH = "high", _("High")
-    STANDARD = "standard", _("Standard")
+# Stored by complaints too (a category's default), so defined below both apps.
+Priority = shared_choices.Priority
 
 
 class EventKind(models.TextChoices):

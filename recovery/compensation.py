@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.progress import notifications_for_event
+from notifications.owed import notifications_for_event
 from recovery.choices import (
     AMOUNT_REQUIRED_KINDS,
     NO_AMOUNT_KINDS,

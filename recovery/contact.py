@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.phones import to_e164
-from notifications.progress import notifications_for_event
+from notifications.owed import notifications_for_event
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, EventKind, Status
 from recovery.errors import StaleTicket
 from recovery.models import CallbackAttempt
 from recovery.workflow import event_record, move_check, required_text, transition
+from shared.phones import to_e164
 
 
 def _number(raw):

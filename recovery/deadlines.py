@@ -23,7 +23,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.progress import notifications_for_event
+from notifications.owed import notifications_for_event
 from notifications.services import (
     notifications_queue_breaches,
     notifications_queue_reminders,
@@ -31,7 +31,7 @@ from notifications.services import (
 )
 from recovery.models import TicketEvent
 from recovery.workflow import tickets_breach, tickets_remind
-from recovery.workflow.clock import awaiting_callback, surveys_close_unanswered, surveys_send_due
+from recovery.workflow.bulk import awaiting_callback, surveys_close_unanswered, surveys_send_due
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def close_unanswered_surveys(*, now=None):
 
     Their tickets still in follow-up resolve with "no answer" recorded, and
     the customer is owed the same email as when an agent resolves
-    (``notifications.progress`` decides), queued with the batch.
+    (``notifications.owed`` decides), queued with the batch.
     """
     now = now or timezone.now()
     closed = 0

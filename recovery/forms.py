@@ -16,9 +16,9 @@ from the ticket it shows.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.people import person_name
 from recovery.choices import CallbackOutcome, CompensationKind, Priority
 from recovery.money import amount_parse
+from shared.people import person_name
 
 
 def _textarea(rows=3, **attrs):

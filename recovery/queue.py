@@ -16,17 +16,17 @@ from django.db.models import CharField, Count, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from complaints.identifiers import normalize_reference
 from complaints.models import Customer
-from complaints.phones import maybe_e164
-from config.outages import log_unavailable
-from config.roles import is_manager
 from notifications.models import TROUBLE, Notification
 from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
 from recovery.selectors import compensations_with_authority
 from recovery.sla import PROMISE_UNBROKEN, callback_start
 from recovery.workflow.moves import awaiting_approval_exists
+from shared.identifiers import normalize_reference
+from shared.outages import log_unavailable
+from shared.phones import maybe_e164
+from shared.roles import is_manager
 
 CharField.register_lookup(Lower)
 

@@ -21,7 +21,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from config.roles import AGENTS, MANAGERS, is_agent, is_manager
 from recovery.choices import (
     PENDING_COMPENSATION_STATUSES,
     SETTLED_COMPENSATION_STATUSES,
@@ -30,6 +29,7 @@ from recovery.choices import (
 )
 from recovery.models import ApprovalLimit, CallbackAttempt, Compensation, Ticket, TicketEvent
 from recovery.money import money_format
+from shared.roles import AGENTS, MANAGERS, is_agent, is_manager
 
 # What counts against an agent's limit on a ticket: what was granted, handed over yet or not.
 GRANTED_STATUSES = (CompensationStatus.APPROVED, CompensationStatus.FULFILLED)

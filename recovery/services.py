@@ -7,7 +7,7 @@ is in ``recovery.contact``, the compensation ledger in ``recovery.compensation``
 takes ``expected_version``, the version the agent's page showed: if the
 ticket changed since, the step raises StaleTicket and changes nothing. A
 step that may owe emails hands its event to
-``notifications.progress.notifications_for_event``, which decides.
+``notifications.owed.notifications_for_event``, which decides.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,9 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.people import person_name
-from config.roles import is_agent
-from notifications.progress import notifications_for_event
+from notifications.owed import notifications_for_event
 from recovery.choices import EventKind, Status
 from recovery.compensation import compensations_decline_pending
 from recovery.contact import callback_attempt_record as callback_attempt_record
@@ -38,6 +36,8 @@ from recovery.workflow import (
 from recovery.workflow import ticket_customer_message as ticket_customer_message
 from recovery.workflow import ticket_priority_change as ticket_priority_change
 from recovery.workflow import ticket_reopen as ticket_reopen
+from shared.people import person_name
+from shared.roles import is_agent
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 Starting the follow-up (``recovery.services.ticket_start_follow_up``) sets
 when to ask; the deadline sweep sends the survey then, with its own link
-(``recovery.workflow.clock.surveys_send_due``), and the follow-up email that
+(``recovery.workflow.bulk.surveys_send_due``), and the follow-up email that
 carries ``survey_url``: the customer is asked once the remedy has had time
 to arrive, as the agent's page says ("in a few days"). The
 customer answers once, on a page that needs no login. A happy answer resolves
@@ -10,7 +10,7 @@ the ticket; an unhappy one (a detractor, or "not solved") sends it back for a
 second attempt and alerts the managers: a recovery that failed is the most
 expensive kind of complaint, and the one most worth a second try. A survey
 nobody answers within its window is closed by the deadline sweep
-(``recovery.workflow.clock.surveys_close_unanswered``), which resolves the
+(``recovery.workflow.bulk.surveys_close_unanswered``), which resolves the
 ticket with "no answer" recorded. The ticket's columns are written through
 ``recovery.workflow`` only.
 """
@@ -23,16 +23,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.identifiers import TOKEN_RE
-from config.roles import MANAGERS
 from notifications.models import NotificationKind
-from notifications.progress import notifications_for_event
+from notifications.owed import notifications_for_event
 from notifications.services import notification_queue
 from notifications.staff import staff_recipients
 from recovery.choices import OPEN_STATUSES, EventKind, Status
 from recovery.models import Solved, Survey, SurveyOutcome, Ticket
 from recovery.sla import second_attempt_columns
 from recovery.workflow import event_record, transition
+from shared.identifiers import TOKEN_RE
+from shared.roles import MANAGERS
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -213,7 +213,7 @@ def _second_attempt(*, ticket, survey, at):
     callback; a ticket closed as invalid stays as it is. The callback is the
     priority's window counted from the answer (``recovery.sla``), reminded and
     breached by the sweep like the first; the event tells the assignee, or
-    every agent while nobody has it (``notifications.progress``).
+    every agent while nobody has it (``notifications.owed``).
     """
     changes = {
         "second_attempt_at": at,

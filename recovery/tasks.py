@@ -1,10 +1,9 @@
-"""Thin Celery tasks: deadlines (take ids, call recovery.deadlines) and the review's daily summary."""
+"""Thin Celery tasks for the deadlines: they take ids and call ``recovery.deadlines``."""
 
 from celery import shared_task
 
-from config.celery import publish
 from recovery.deadlines import deadlines_sweep, ticket_breach
-from recovery.review.daily.build import summary_refresh
+from shared.tasks import publish
 
 
 @shared_task(name="recovery.breach_if_due")
@@ -22,9 +21,3 @@ def schedule_breach(ticket_id, due):
 def enforce_deadlines():
     """The beat's every-minute sweep: breach what is due, schedule what is about to be."""
     return deadlines_sweep(schedule=schedule_breach)
-
-
-@shared_task(name="recovery.summary_refresh", soft_time_limit=1800, time_limit=1900)
-def summary_refresh_task(days=None):
-    """Recount the review's daily summary: the last ``days`` days, or all of history when None."""
-    return summary_refresh(days=days)

@@ -1,6 +1,6 @@
 """Store every customer's phone in E.164, as intake now always does.
 
-Numbers saved before the one normaliser (complaints.phones) may be in the
+Numbers saved before the one normaliser (shared.phones) may be in the
 form they were typed ("06 12 34 56 78"), which the look-ups never match.
 A number that cannot be read is left as it is, for a person to correct:
 dropping it could lose the only way to call that customer back.
@@ -13,7 +13,7 @@ from django.db import migrations
 def phones_to_e164(apps, schema_editor):
     # The app's normaliser on purpose: the stored form must be the one the
     # searches compute, today and after any later fix to the parser.
-    from complaints.phones import to_e164
+    from shared.phones import to_e164
 
     Customer = apps.get_model("complaints", "Customer")
     for customer in Customer.objects.exclude(phone="").only("pk", "phone").iterator():

@@ -1,4 +1,4 @@
-"""Who may use which API route: the roles of the agents' pages (``config.roles``).
+"""Who may use which API route: the roles of the agents' pages (``shared.roles``).
 
 An anonymous caller is refused with 401 (DRF turns a failed permission into
 NotAuthenticated when nobody logged in); a logged-in user without the role
@@ -9,7 +9,7 @@ anyway so that a narrower rule has one place to go.
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from config.roles import is_agent, is_manager
+from shared.roles import is_agent, is_manager
 
 
 class IsAgent(BasePermission):

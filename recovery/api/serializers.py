@@ -12,12 +12,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.models import Attachment, Category, Complaint, Customer
-from config.people import person_name
 from notifications.models import Notification
 from recovery.models import CallbackAttempt, Compensation, Ticket, TicketEvent
 from recovery.queue import due_state
 from recovery.selectors import ticket_next_step
 from recovery.workflow.moves import ticket_stage
+from shared.people import person_name
 
 
 class OutputSerializer(serializers.ModelSerializer):

@@ -8,7 +8,6 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.identifiers import normalize_reference
 from recovery.api.inputs import BreachQuery, QueueQuery
 from recovery.api.pagination import KeysetCursorPagination
 from recovery.api.permissions import IsManager
@@ -16,6 +15,7 @@ from recovery.api.serializers import BreachSerializer, TicketRowSerializer, Tick
 from recovery.choices import CompensationStatus
 from recovery.queue import QueueFilters, queue_tickets
 from recovery.selectors import breached_tickets, compensations_approvable_by, ticket_for_api
+from shared.identifiers import normalize_reference
 
 REFERENCE_PARAMETER = OpenApiParameter(
     "reference",

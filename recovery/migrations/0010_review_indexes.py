@@ -1,4 +1,4 @@
-# The managers' review (recovery/review/): one index per moment it counts by.
+# The managers' review (review/): one index per moment it counts by.
 # Plain CREATE INDEX (it also runs on the embedded SQLite); at a million
 # tickets each takes a few seconds on PostgreSQL, writes waiting meanwhile.
 

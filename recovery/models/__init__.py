@@ -1,14 +1,5 @@
 """Recovery's models, one module per concern; import them from here."""
 
-from recovery.models.daily import (
-    DailySummary,
-    DayCompensatedTickets,
-    DayCompensation,
-    DayComplaints,
-    DayDurations,
-    DaySurveys,
-    DayTickets,
-)
 from recovery.models.ledger import CURRENCY_RE, ApprovalLimit, Compensation, currency_validator
 from recovery.models.sla import Holiday, OpeningHours, SlaSettings, Weekday
 from recovery.models.survey import Solved, Survey, SurveyOutcome
@@ -19,13 +10,6 @@ __all__ = [
     "ApprovalLimit",
     "CallbackAttempt",
     "Compensation",
-    "DailySummary",
-    "DayCompensatedTickets",
-    "DayCompensation",
-    "DayComplaints",
-    "DayDurations",
-    "DaySurveys",
-    "DayTickets",
     "Holiday",
     "ImmutableQuerySet",
     "OpeningHours",

@@ -117,7 +117,7 @@ class Ticket(models.Model):
                 name="ticket_follow_up_due_idx",
                 condition=models.Q(status__in=OPEN_STATUSES, follow_up_due_at__isnull=False),
             ),
-            # The managers' review (recovery/review/selectors) counts each figure
+            # The managers' review (review/selectors) counts each figure
             # at its own moment, open and closed tickets alike: promises due,
             # first contacts, breaches and resolutions of a period are ranges
             # of these, so a month reads a month of rows, not two years.

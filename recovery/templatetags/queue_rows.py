@@ -13,10 +13,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.people import person_name
 from recovery.sla import promise_broken
 from recovery.templatetags.recovery_tags import channel_label, priority_label, status_label
 from recovery.workflow.moves import ticket_stage
+from shared.people import person_name
 
 register = template.Library()
 

@@ -4,11 +4,11 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from complaints.uploads import format_size
-from config.people import person_name
 from recovery import formatting
 from recovery.choices import CallbackOutcome, CompensationKind, Priority, Status
 from recovery.money import money_format
 from recovery.workflow.moves import AWAITING_APPROVAL, ticket_stage
+from shared.people import person_name
 
 register = template.Library()
 

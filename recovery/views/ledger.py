@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.roles import agent_required
 from recovery import forms
 from recovery.compensation import (
     compensation_approve,
@@ -14,6 +13,7 @@ from recovery.compensation import (
 )
 from recovery.models import Compensation
 from recovery.views.step_runner import run_step
+from shared.roles import agent_required
 
 
 def _compensation(ticket, pk):

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints.models import Category, Channel
-from config.roles import agent_required, is_agent
 from recovery.choices import OPEN_STATUSES, Priority, Status
 from recovery.queue import QueueFilters, ticket_queue
 from recovery.selectors import assignable_agents
 from recovery.services import tickets_assign
+from shared.roles import agent_required, is_agent
 
 
 @agent_required

@@ -8,11 +8,11 @@ The compensation steps are in ``recovery.views.ledger``.
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.roles import agent_required
 from recovery import forms, services
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, Status
 from recovery.selectors import assignable_agents
 from recovery.views.step_runner import run_step
+from shared.roles import agent_required
 
 
 @agent_required

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from complaints.selectors import customer_complaints
-from config.roles import agent_required
 from notifications.models import TROUBLE
 from recovery import forms
 from recovery.choices import PENDING_COMPENSATION_STATUSES, CompensationStatus, Status
@@ -23,6 +22,7 @@ from recovery.selectors import (
     ticket_next_step,
 )
 from recovery.views.drafts import draft_pop
+from shared.roles import agent_required
 
 # Where a further gesture may be proposed (the first one is the next step).
 _PROPOSE_AGAIN_STATUSES = (Status.COMPENSATED, Status.FOLLOW_UP)

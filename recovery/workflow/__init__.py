@@ -7,7 +7,7 @@ unanswered) and the priority change that moves a deadline. Nothing outside
 this package writes those columns.
 """
 
-from recovery.workflow.clock import ticket_priority_change, tickets_breach, tickets_remind
+from recovery.workflow.bulk import ticket_priority_change, tickets_breach, tickets_remind
 from recovery.workflow.moves import (
     ALLOWED,
     WORKFLOW_COLUMNS,

@@ -1,6 +1,6 @@
 """The legal moves of one ticket, and ``transition()``, which makes them.
 
-``transition()`` is the only code outside ``recovery.workflow.clock`` that changes those columns, and every change
+``transition()`` is the only code outside ``recovery.workflow.bulk`` that changes those columns, and every change
 it makes writes a TicketEvent in the same transaction. ``ALLOWED`` is the one
 table of legal moves. The deadline rules (the 24/48-hour callback promise,
 counted from the moment the customer submitted, its reminders; the follow-up
@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.progress import notifications_for_event
+from notifications.owed import notifications_for_event
 from recovery.choices import OPEN_STATUSES, CompensationStatus, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import Compensation, Ticket, TicketEvent

@@ -1,6 +1,6 @@
 import re
 
-from complaints.identifiers import (
+from shared.identifiers import (
     REFERENCE_ALPHABET,
     new_reference,
     new_tracking_token,

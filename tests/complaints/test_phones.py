@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from complaints.models import Customer
-from complaints.phones import to_e164
 from complaints.selectors import customer_search
 from complaints.services import customer_find_or_create
+from shared.phones import to_e164
 from tests.factories import CustomerFactory, ticketed_complaint
 
 

@@ -5,8 +5,9 @@ import socket
 
 import pytest
 
-from config.celery import app, publish
+from config.celery import app
 from recovery.tasks import breach_if_due
+from shared.tasks import publish
 
 FAILED = 5
 
@@ -31,11 +32,11 @@ def broker_down(monkeypatch):
 
 
 def test_each_failed_publish_logs_one_warning_line_without_a_traceback(broker_down, caplog):
-    caplog.set_level(logging.WARNING, logger="config.celery")
+    caplog.set_level(logging.WARNING, logger="shared.tasks")
     for ticket_id in range(FAILED):
         assert publish(breach_if_due, ticket_id) is None
 
-    records = [r for r in caplog.records if r.name == "config.celery"]
+    records = [r for r in caplog.records if r.name == "shared.tasks"]
     assert len(records) == FAILED
     for ticket_id, record in enumerate(records):
         assert record.levelno == logging.WARNING

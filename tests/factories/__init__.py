@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from complaints.identifiers import new_reference, new_tracking_token
 from complaints.models import Category, Channel, Complaint, Customer
 from recovery.choices import AcknowledgeMethod, CompensationKind, Priority, Status
 from recovery.workflow import ticket_open
+from shared.identifiers import new_reference, new_tracking_token
 
 
 class UserFactory(factory.django.DjangoModelFactory):

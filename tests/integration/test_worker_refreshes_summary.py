@@ -6,8 +6,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from config.celery import app
-from recovery.models import DailySummary, DayComplaints
-from recovery.tasks import summary_refresh_task
+from review.models import DailySummary, DayComplaints
+from review.tasks import summary_refresh_task
 from tests.factories import ticketed_complaint
 from tests.integration.conftest import wait_for
 

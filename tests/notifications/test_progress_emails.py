@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from notifications.models import Notification, NotificationKind
-from notifications.progress import notifications_for_event
+from notifications.owed import notifications_for_event
 from recovery.choices import CompensationKind, Status
 from recovery.compensation import (
     compensation_approve,

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from config.roles import MANAGERS
 from recovery.models import Holiday, OpeningHours, SlaSettings
+from shared.roles import MANAGERS
 from tests.factories import AgentFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ import pytest
 from complaints.models import Channel
 from recovery.choices import CompensationKind, CompensationStatus, EventKind, Priority, Status
 from recovery.models import Compensation, Survey, Ticket
-from recovery.review.periods import month_of
 from recovery.workflow import event_record
+from review.periods import month_of
 from tests.factories import AgentFactory, CategoryFactory, ticketed_complaint
 
 PARIS = ZoneInfo("Europe/Paris")

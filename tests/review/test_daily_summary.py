@@ -16,17 +16,18 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from recovery.choices import Status
-from recovery.models import DailySummary, DayComplaints, DayDurations, DayTickets, Ticket
-from recovery.review import figures
-from recovery.review.daily import build
-from recovery.review.daily import read as daily
-from recovery.review.daily.build import MODELS, summary_refresh
-from recovery.review.periods import Period
-from recovery.review.selectors import agents as agent_selectors
-from recovery.review.selectors import indicators as indicator_selectors
-from recovery.review.selectors import lessons as lesson_selectors
-from recovery.review.tables.agents import agents_table
-from recovery.review.tables.indicators import indicator_tables
+from recovery.models import Ticket
+from review import figures
+from review.daily import build
+from review.daily import read as daily
+from review.daily.build import MODELS, summary_refresh
+from review.models import DailySummary, DayComplaints, DayDurations, DayTickets
+from review.periods import Period
+from review.selectors import agents as agent_selectors
+from review.selectors import indicators as indicator_selectors
+from review.selectors import lessons as lesson_selectors
+from review.tables.agents import agents_table
+from review.tables.indicators import indicator_tables
 from tests.review.conftest import NOW, at
 from tests.review.pages import csv_rows, page_tables
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 from recovery.models import Ticket
-from recovery.review.periods import Period
-from recovery.review.selectors.indicators import ticket_figures
+from review.periods import Period
+from review.selectors.indicators import ticket_figures
 from tests.factories import ManagerFactory, ticketed_complaint
 
 today = timezone.localdate()
@@ -29,7 +29,7 @@ query = "period=custom&from=%s&to=%s" % (period.first_day, period.last_day)
 pages = ["/manager/", "/manager/breaches/", "/manager/lessons/", "/manager/agents/",
          "/manager/export/agents.csv"]
 empty = ticket_figures(period=Period("custom", today.replace(year=2020), today.replace(year=2020)))
-from recovery.review.daily.build import summary_refresh
+from review.daily.build import summary_refresh
 summary_refresh()
 year = "period=custom&from=%s&to=%s" % (today - timedelta(days=364), today)
 from_summary = [client.get(page + "?" + year, HTTP_HOST="127.0.0.1") for page in pages[:4]]

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from recovery.review.figures import review_indicators
-from recovery.review.tables.indicators import indicator_rows, indicator_tables
+from review.figures import review_indicators
+from review.tables.indicators import indicator_rows, indicator_tables
 from tests.review.conftest import MARCH, NOW
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_a_promise_falling_due_after_now_is_not_judged_yet(history):
 
 
 def test_the_week_of_the_first_breach_holds_only_that_breach(history):
-    from recovery.review.periods import week_of
+    from review.periods import week_of
 
     week = week_of(date(2026, 3, 7))
     assert week.first_day == date(2026, 3, 2) and week.last_day == date(2026, 3, 8)

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from recovery.review.charts import bar_chart
-from recovery.review.daily.build import summary_refresh
+from review.charts import bar_chart
+from review.daily.build import summary_refresh
 from tests.factories import AgentFactory
 from tests.review.conftest import NOW
 from tests.review.pages import page_tables

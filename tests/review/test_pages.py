@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from recovery.review.tables import EXPORTS
+from review.tables import EXPORTS
 from tests.review.conftest import MARCH, NOW
 from tests.review.pages import csv_rows, page_tables
 

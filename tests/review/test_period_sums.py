@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from complaints.models import Channel
 from recovery.choices import CompensationKind, Status
-from recovery.models import DayComplaints
-from recovery.review import figures
-from recovery.review.daily.build import summary_refresh
-from recovery.review.periods import Period, month_of, week_of
+from review import figures
+from review.daily.build import summary_refresh
+from review.models import DayComplaints
+from review.periods import Period, month_of, week_of
 from tests.review.conftest import NOW, _answer, _given, _open, _set, at
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.http import QueryDict
 
 from complaints.models import Complaint
-from recovery.review.periods import MAX_DAYS, period_from_params
-from recovery.review.remedies import BUCKETS, NOT_STATED, OTHER, bucket_of, remedy_bucket
+from review.periods import MAX_DAYS, period_from_params
+from review.remedies import BUCKETS, NOT_STATED, OTHER, bucket_of, remedy_bucket
 from tests.factories import ComplaintFactory
 
 TODAY = date(2026, 4, 10)

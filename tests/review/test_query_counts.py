@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from recovery.models import Ticket
-from recovery.review.daily.build import summary_refresh
+from review.daily.build import summary_refresh
 from tests.factories import AgentFactory
 from tests.review.conftest import NOW, at
 
@@ -29,7 +29,7 @@ SUMMARY_QUERIES = {
 }
 # And when the period reaches the day of the summary's last refresh, the
 # days from then on are counted live by the summary's own grouped queries
-# (recovery.review.daily.build.RECOUNTS), whatever their number: tickets 5,
+# (review.daily.build.RECOUNTS), whatever their number: tickets 5,
 # durations 2, complaints, surveys, compensation lines and compensated
 # tickets 1 each.
 COUNTED_LIVE = {

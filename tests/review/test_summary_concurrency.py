@@ -5,8 +5,9 @@ import time_machine
 from django.db.models import Sum
 
 from complaints.models import Complaint
-from recovery.models import DayComplaints, DayTickets, Ticket
-from recovery.review.daily.build import summary_refresh
+from recovery.models import Ticket
+from review.daily.build import summary_refresh
+from review.models import DayComplaints, DayTickets
 from tests.concurrency import race_cleanly
 from tests.review.conftest import NOW
 

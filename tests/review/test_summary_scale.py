@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from recovery.review.daily import scale
-from recovery.review.selectors.indicators import FIRST_CONTACT_BINS
+from review.daily import scale
+from review.selectors.indicators import FIRST_CONTACT_BINS
 
 
 def test_buckets_tile_the_scale_without_gaps_or_overlaps():

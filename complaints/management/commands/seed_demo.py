@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from complaints.models import Category, Channel, Complaint
 from complaints.services import complaint_submit
-from config.roles import AGENTS, MANAGERS
 from recovery.choices import Priority
 from recovery.models import ApprovalLimit, SlaSettings
+from shared.roles import AGENTS, MANAGERS
 
 CATEGORIES = [
     ("Late or missing delivery", "Livraison en retard ou manquante", Priority.STANDARD),

@@ -4,9 +4,9 @@
 runs the table's selector and builds it; the CSV view looks names up here.
 """
 
-from recovery.review import figures
-from recovery.review.selectors import breaches as breach_selectors
-from recovery.review.tables import agents, breaches, indicators, lessons
+from review import figures
+from review.selectors import breaches as breach_selectors
+from review.tables import agents, breaches, indicators, lessons
 
 
 def _indicator_figures(scope):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from recovery.review.daily.build import summary_refresh
+from review.daily.build import summary_refresh
 
 
 class Command(BaseCommand):

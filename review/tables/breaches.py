@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recovery.choices import Priority, Status
-from recovery.review.tables.base import Column, Link, Table, category_name, hours, person
+from review.tables.base import Column, Link, Table, category_name, hours, person
 
 _PLACEHOLDER = "REFERENCE"
 

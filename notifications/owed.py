@@ -14,13 +14,13 @@ compensation above the proposer's authority, a customer's message; and a
 proposer hears when a colleague approved or declined their proposal.
 """
 
-from config.roles import AGENTS, MANAGERS
 from notifications.models import NotificationKind
 from notifications.services import notification_queue
 from notifications.staff import staff_recipients, staff_recipients_by_user
 from recovery.choices import CompensationKind, EventKind
 from recovery.models import Compensation
 from recovery.selectors import compensation_approvable_by, compensations_with_authority
+from shared.roles import AGENTS, MANAGERS
 
 K = NotificationKind
 
@@ -54,7 +54,7 @@ def customer_email_kind(event):
         return K.AGENT_MESSAGE
     if event.kind == EventKind.SURVEY_SENT:
         # The follow-up email goes with its survey, when the follow-up falls
-        # due (recovery.workflow.clock.surveys_send_due), not when it starts.
+        # due (recovery.workflow.bulk.surveys_send_due), not when it starts.
         return K.FOLLOW_UP
     if event.kind == EventKind.COMPENSATION and event.payload.get("kind") != CompensationKind.NONE:
         return LEDGER_EMAILS.get(event.payload.get("change"))

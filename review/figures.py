@@ -7,10 +7,10 @@ None when read live, else when the summary it came from was refreshed; and
 recounted yet and was counted live instead (None when there was none).
 """
 
-from recovery.review.daily import read as daily
-from recovery.review.selectors import agents as agent_selectors
-from recovery.review.selectors import indicators as indicator_selectors
-from recovery.review.selectors import lessons as lesson_selectors
+from review.daily import read as daily
+from review.selectors import agents as agent_selectors
+from review.selectors import indicators as indicator_selectors
+from review.selectors import lessons as lesson_selectors
 
 
 def _provenance(source, period):

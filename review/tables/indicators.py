@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy, npgettext
 
 from complaints.models import Channel
 from recovery.choices import CompensationKind
-from recovery.review.tables.base import (
+from review.tables.base import (
     TWO_PLACES,
     Column,
     Table,

@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import CompensationKind
-from recovery.review.aggregates import ContainsAny
+from review.aggregates import ContainsAny
 
 NOT_STATED = "not_stated"
 OTHER = "other"

@@ -17,7 +17,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from complaints.models import Complaint
-from recovery.models import (
+from recovery.models import Survey, Ticket
+from recovery.survey import nps_class
+from review.daily import scale
+from review.models import (
     DailySummary,
     DayCompensatedTickets,
     DayCompensation,
@@ -25,21 +28,17 @@ from recovery.models import (
     DayDurations,
     DaySurveys,
     DayTickets,
-    Survey,
-    Ticket,
 )
-from recovery.review.daily import scale
-from recovery.review.periods import Period
-from recovery.review.remedies import remedy_bucket
-from recovery.review.selectors.common import duration, in_period, of_ticket
-from recovery.review.selectors.indicators import (
+from review.periods import Period
+from review.remedies import remedy_bucket
+from review.selectors.common import duration, in_period, of_ticket
+from review.selectors.indicators import (
     KEPT,
     given_in,
     promise_due,
     resolution_moves,
     survey_aggregates,
 )
-from recovery.survey import nps_class
 
 MODELS = (
     DayTickets,

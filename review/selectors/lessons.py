@@ -3,8 +3,8 @@
 from django.db.models import Count, Q
 
 from complaints.models import Complaint
-from recovery.review.remedies import remedy_bucket
-from recovery.review.selectors.common import between
+from review.remedies import remedy_bucket
+from review.selectors.common import between
 
 
 def complaint_mix(*, period):

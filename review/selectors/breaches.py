@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from recovery.choices import EventKind, Priority, Status
 from recovery.models import Ticket, TicketEvent
-from recovery.review.selectors.common import duration, in_period
+from review.selectors.common import duration, in_period
 
 # "At risk now": the callback is owed within this long and nobody has called.
 AT_RISK_WITHIN = timedelta(hours=4)

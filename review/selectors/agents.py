@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
-from config.roles import AGENTS, MANAGERS
 from recovery.models import Survey, Ticket
-from recovery.review.aggregates import Percentiles
-from recovery.review.selectors.common import duration, in_period, of_ticket
-from recovery.review.selectors.indicators import given_in, promise_due, promise_kept
+from review.aggregates import Percentiles
+from review.selectors.common import duration, in_period, of_ticket
+from review.selectors.indicators import given_in, promise_due, promise_kept
+from shared.roles import AGENTS, MANAGERS
 
 
 def agent_tickets(*, period, now=None):

@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from recovery.review.selectors.indicators import FIRST_CONTACT_BINS
+from review.selectors.indicators import FIRST_CONTACT_BINS
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 44

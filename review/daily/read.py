@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from recovery.models import (
+from review.daily import scale
+from review.daily.build import SURVEY_COUNTS, day_rows
+from review.models import (
     DailySummary,
     DayCompensatedTickets,
     DayCompensation,
@@ -25,9 +27,7 @@ from recovery.models import (
     DaySurveys,
     DayTickets,
 )
-from recovery.review.daily import scale
-from recovery.review.daily.build import SURVEY_COUNTS, day_rows
-from recovery.review.selectors.indicators import FIRST_CONTACT_BINS, survey_totals
+from review.selectors.indicators import FIRST_CONTACT_BINS, survey_totals
 
 # A week or less is read live: exact, fresh to the second, and a week is
 # cheap. Longer periods read the summary once it has been built.

@@ -15,15 +15,15 @@ from django.utils import timezone
 from complaints.models import Category, Complaint
 from recovery.choices import CompensationStatus, EventKind, Status
 from recovery.models import Compensation, Survey, Ticket, TicketEvent
-from recovery.review.aggregates import Percentiles
-from recovery.review.selectors.common import (
+from recovery.survey import NpsClass, nps_class
+from review.aggregates import Percentiles
+from review.selectors.common import (
     PASSIVE_MIN,
     PROMOTER_MIN,
     duration,
     in_period,
     of_ticket,
 )
-from recovery.survey import NpsClass, nps_class
 
 # Time to first contact, in hours: the bins of its chart. None is "and more".
 FIRST_CONTACT_BINS = ((0, 1), (1, 4), (4, 8), (8, 24), (24, 48), (48, 72), (72, None))

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from recovery.review.tables.base import (
+from review.tables.base import (
     TWO_PLACES,
     Column,
     Table,

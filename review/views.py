@@ -12,17 +12,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from config.roles import manager_required
 from recovery.choices import Priority
-from recovery.review import charts
-from recovery.review import figures as review_figures
-from recovery.review.export import csv_response
-from recovery.review.scope import Scope
-from recovery.review.selectors import agents as agent_selectors
-from recovery.review.selectors import breaches as breach_selectors
-from recovery.review.selectors import indicators as indicator_selectors
-from recovery.review.tables import EXPORTS, agents, breaches, indicators, lessons
-from recovery.review.tables.base import category_name, person
+from review import charts
+from review import figures as review_figures
+from review.export import csv_response
+from review.scope import Scope
+from review.selectors import agents as agent_selectors
+from review.selectors import breaches as breach_selectors
+from review.selectors import indicators as indicator_selectors
+from review.tables import EXPORTS, agents, breaches, indicators, lessons
+from review.tables.base import category_name, person
+from shared.roles import manager_required
 
 BREACHES_PER_PAGE = 50
 AT_RISK_SHOWN = 50

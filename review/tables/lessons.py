@@ -4,8 +4,8 @@ from collections import Counter, defaultdict
 
 from django.utils.translation import gettext as _
 
-from recovery.review import remedies
-from recovery.review.tables.base import Column, Table, category_name, percent
+from review import remedies
+from review.tables.base import Column, Table, category_name, percent
 
 
 def pareto(current, previous):

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from config.people import full_name
+from shared.people import full_name
 
 ONE_PLACE = Decimal("0.1")
 TWO_PLACES = Decimal("0.01")

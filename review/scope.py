@@ -6,8 +6,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from recovery.review.periods import Period, period_and_notices
-from recovery.review.selectors.breaches import BreachFilters
+from review.periods import Period, period_and_notices
+from review.selectors.breaches import BreachFilters
 
 
 @dataclass(frozen=True)

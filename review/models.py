@@ -3,7 +3,7 @@
 A year holds half a million tickets; counting them on every page view costs
 seconds. These tables hold, per day (and agent, category…), the same counts
 and sums the live selectors compute, so a year is a few thousand rows. Only
-``recovery.review.daily.build`` writes them, replacing whole days at once;
+``review.daily.build`` writes them, replacing whole days at once;
 ``DailySummary`` says when that last happened.
 
 Agents are plain ids, not foreign keys: a summary row outlives nobody's
@@ -22,6 +22,9 @@ class DailySummary(models.Model):
     # summary is incomplete and nobody reads it.
     refreshed_at = models.DateTimeField(null=True)
     complete_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "recovery_dailysummary"
 
     def __str__(self):
         return f"daily summary, refreshed {self.refreshed_at}"
@@ -61,13 +64,14 @@ class DayTickets(DayRow):
     reopenings = models.IntegerField(default=0)
 
     class Meta:
+        db_table = "recovery_daytickets"
         indexes = [models.Index(fields=["day"], name="day_tickets_day_idx")]
 
 
 class DayDurations(DayRow):
     """How long things took, as a histogram per day: ``tickets`` whose duration fell in ``bucket``.
 
-    The buckets are ``recovery.review.daily.scale``'s: a minute wide under an
+    The buckets are ``review.daily.scale``'s: a minute wide under an
     hour, growing to a day past a month, so percentiles read from them are
     within half a bucket of the exact ones.
     """
@@ -85,6 +89,7 @@ class DayDurations(DayRow):
     tickets = models.IntegerField()
 
     class Meta:
+        db_table = "recovery_daydurations"
         indexes = [models.Index(fields=["day"], name="day_durations_day_idx")]
 
 
@@ -97,6 +102,7 @@ class DayComplaints(DayRow):
     complaints = models.IntegerField()
 
     class Meta:
+        db_table = "recovery_daycomplaints"
         indexes = [models.Index(fields=["day"], name="day_complaints_day_idx")]
 
 
@@ -121,6 +127,7 @@ class DaySurveys(DayRow):
     won_back = models.IntegerField(default=0)
 
     class Meta:
+        db_table = "recovery_daysurveys"
         indexes = [models.Index(fields=["day"], name="day_surveys_day_idx")]
 
 
@@ -134,6 +141,7 @@ class DayCompensation(DayRow):
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True)
 
     class Meta:
+        db_table = "recovery_daycompensation"
         indexes = [models.Index(fields=["day"], name="day_compensation_day_idx")]
 
 
@@ -147,4 +155,5 @@ class DayCompensatedTickets(DayRow):
     tickets = models.IntegerField()
 
     class Meta:
+        db_table = "recovery_daycompensatedtickets"
         indexes = [models.Index(fields=["day"], name="day_compensated_day_idx")]
