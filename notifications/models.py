@@ -126,6 +126,11 @@ class Notification(models.Model):
             models.Index(fields=["provider_message_id"], name="notification_message_id_idx"),
         ]
 
+    @property
+    def in_trouble(self):
+        """True when the email did not reach its recipient: what a ticket page warns about."""
+        return self.status in TROUBLE
+
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
 
