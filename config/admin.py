@@ -3,7 +3,7 @@
 Managers edit the callback promise and the approval limits there; making each
 of them ``is_staff`` by hand is a step people forget, so being in the managers
 group is enough to get in. What they may see and change inside is still set
-by permissions (``recovery.apps.MANAGER_PERMISSIONS``). Agents stay out.
+by permissions (``recovery.post_migrate.MANAGER_PERMISSIONS``). Agents stay out.
 """
 
 from django.contrib import admin

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "recovery",
     "notifications",
     "review",
+    "config.apps.ProjectConfig",  # commands that span the apps (seed_demo)
 ]
 
 MIDDLEWARE = [
@@ -290,6 +291,8 @@ if not CELERY_BROKER_URL.startswith("filesystem"):
 # The database holds every deadline; this only decides how often it is read.
 CELERY_BEAT_SCHEDULE = {
     "enforce-deadlines": {"task": "recovery.enforce_deadlines", "schedule": 60.0},
+    # Publishes again the sends a down broker or a dead worker left pending.
+    "requeue-emails": {"task": "notifications.requeue_stale", "schedule": 60.0},
     # The review's daily summary: today and yesterday every five minutes; the
     # last 35 days each night, where surveys and resolutions still land; all
     # of history each week, for the rare change to an older ticket.

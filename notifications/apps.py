@@ -7,5 +7,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # Connects the provider's tracking and inbound webhooks to our services.
+        # Connects recovery's events and the provider's webhooks to our services.
         from notifications import receivers  # noqa: F401

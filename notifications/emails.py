@@ -5,19 +5,31 @@ Templates live in ``templates/notifications/<kind>/`` as ``subject.txt``,
 template that fails to render raises: an empty email is worse than none.
 """
 
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from notifications.models import NotificationKind
+from complaints.models import Complaint
+from notifications.models import Notification, NotificationKind
+from recovery.choices import NpsClass
+from recovery.formatting import due_phrase
+from recovery.models import Compensation, Solved, Survey, Ticket
+from recovery.survey import latest_survey, survey_url
 from shared.people import person_name
 
+# An email as rendered: subject, text body, HTML body.
+Rendered = tuple[str, str, str]
 
-def _render(kind, context, language):
+
+def _render(kind: str, context: Mapping[str, Any], language: str) -> Rendered:
     with translation.override(language):
-        subject = render_to_string(f"notifications/{kind}/subject.txt", context)
+        subject: str = render_to_string(f"notifications/{kind}/subject.txt", context)
         text = render_to_string(f"notifications/{kind}/body.txt", context)
         html = render_to_string(f"notifications/{kind}/body.html", context)
     subject = " ".join(subject.split())
@@ -26,7 +38,7 @@ def _render(kind, context, language):
     return subject, text, html
 
 
-def reply_address(notification):
+def reply_address(notification: Notification) -> str:
     """The Reply-To of one email: its own token, so a reply finds its ticket.
 
     The sender's address proves nothing (anyone can write From: anything); the
@@ -36,7 +48,9 @@ def reply_address(notification):
     return f"{local}+{notification.reply_token}@{domain}"
 
 
-def _message(notification, subject, text, html):
+def _message(
+    notification: Notification, subject: str, text: str, html: str
+) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -48,15 +62,15 @@ def _message(notification, subject, text, html):
     return message
 
 
-def tracking_url(complaint):
+def tracking_url(complaint: Complaint) -> str:
     return settings.SITE_URL + reverse("complaints:track", args=[complaint.tracking_token])
 
 
-def _ticket_url(complaint):
+def _ticket_url(complaint: Complaint) -> str:
     return settings.SITE_URL + reverse("agent:ticket", args=[complaint.reference])
 
 
-def complaint_received(notification):
+def complaint_received(notification: Notification) -> Rendered:
     ticket = notification.ticket
     complaint = ticket.complaint
     context = {
@@ -70,7 +84,7 @@ def complaint_received(notification):
     return _render(NotificationKind.COMPLAINT_RECEIVED, context, notification.language)
 
 
-def deadline_missed(notification):
+def deadline_missed(notification: Notification) -> Rendered:
     """To the customer: we missed the time we promised; the complaint is on top and a manager knows.
 
     Only what is true of every breach: the ticket is raised to high priority
@@ -87,7 +101,7 @@ def deadline_missed(notification):
     return _render(NotificationKind.DEADLINE_MISSED, context, notification.language)
 
 
-def breach_alert(notification):
+def breach_alert(notification: Notification) -> Rendered:
     """To a manager: this ticket's callback promise was broken."""
     ticket = notification.ticket
     complaint = ticket.complaint
@@ -102,10 +116,8 @@ def breach_alert(notification):
     return _render(NotificationKind.BREACH_ALERT, context, notification.language)
 
 
-def callback_reminder(notification):
+def callback_reminder(notification: Notification) -> Rendered:
     """To the assignee, or every agent while nobody has it: the callback falls due soon."""
-    from recovery.templatetags.queue_rows import due_phrase
-
     ticket = notification.ticket
     complaint = ticket.complaint
     due_at = ticket.callback_due_at or ticket.callback_promised_at
@@ -122,19 +134,17 @@ def callback_reminder(notification):
     return _render(NotificationKind.CALLBACK_REMINDER, context, notification.language)
 
 
-def follow_up_url(ticket):
+def follow_up_url(ticket: Ticket) -> str:
     """Where the follow-up email asks the customer to tell us how it went: the survey.
 
     A ticket that reached follow-up before surveys existed has none; its
     customer gets the tracking page instead.
     """
-    from recovery.survey import latest_survey, survey_url  # recovery imports this module
-
     survey = latest_survey(ticket)
     return survey_url(survey) if survey else tracking_url(ticket.complaint)
 
 
-def _progress(notification, **extra):
+def _progress(notification: Notification, **extra: Any) -> Rendered:
     """What every progress email to the customer shows, and the event that caused it.
 
     Signed with the first name of the agent who took the step, when we have
@@ -147,7 +157,7 @@ def _progress(notification, **extra):
         "customer": complaint.customer,
         "reference": complaint.reference,
         "tracking_url": tracking_url(complaint),
-        "agent_name": event.actor.first_name if event.actor_id else "",
+        "agent_name": event.actor.first_name if event.actor else "",
         "event": event,
         "text": event.payload.get("text", ""),
         **extra,
@@ -155,48 +165,46 @@ def _progress(notification, **extra):
     return _render(notification.kind, context, notification.language)
 
 
-def _compensation(notification):
-    from recovery.models import Compensation
-
+def _compensation(notification: Notification) -> Compensation:
     return Compensation.objects.get(pk=notification.event.payload["compensation"])
 
 
-def acknowledged(notification):
+def acknowledged(notification: Notification) -> Rendered:
     """To the customer: thank you for talking with us (or our written message); what comes next."""
     return _progress(notification, method=notification.event.payload.get("method"))
 
 
-def apology(notification):
+def apology(notification: Notification) -> Rendered:
     """To the customer: the apology, in the agent's own words."""
     return _progress(notification)
 
 
-def compensation_offered(notification):
+def compensation_offered(notification: Notification) -> Rendered:
     """To the customer: what we offer (once approved), how much, and how they will get it."""
     return _progress(notification, compensation=_compensation(notification))
 
 
-def compensation_fulfilled(notification):
+def compensation_fulfilled(notification: Notification) -> Rendered:
     """To the customer: the compensation has been handed over, a voucher with its code and use."""
     return _progress(notification, compensation=_compensation(notification))
 
 
-def follow_up(notification):
+def follow_up(notification: Notification) -> Rendered:
     """To the customer: how did it go? With the link to tell us."""
     return _progress(notification, follow_up_url=follow_up_url(notification.ticket))
 
 
-def resolved(notification):
+def resolved(notification: Notification) -> Rendered:
     """To the customer: the complaint is closed, and how to reopen it."""
     return _progress(notification)
 
 
-def agent_message(notification):
+def agent_message(notification: Notification) -> Rendered:
     """To the customer: a message an agent wrote them on the ticket page."""
     return _progress(notification)
 
 
-def approval_needed(notification):
+def approval_needed(notification: Notification) -> Rendered:
     """To a manager: a compensation above the proposer's limit waits for their approval."""
     ticket = notification.ticket
     complaint = ticket.complaint
@@ -212,7 +220,7 @@ def approval_needed(notification):
     return _render(NotificationKind.APPROVAL_NEEDED, context, notification.language)
 
 
-def approval_decided(notification):
+def approval_decided(notification: Notification) -> Rendered:
     """To the agent who proposed a compensation: a colleague approved or declined it."""
     ticket = notification.ticket
     complaint = ticket.complaint
@@ -231,7 +239,7 @@ def approval_decided(notification):
     return _render(NotificationKind.APPROVAL_DECIDED, context, notification.language)
 
 
-def customer_replied(notification):
+def customer_replied(notification: Notification) -> Rendered:
     """To the assignee, or every agent while nobody has it: the customer wrote to us."""
     ticket = notification.ticket
     complaint = ticket.complaint
@@ -249,11 +257,8 @@ def customer_replied(notification):
     return _render(NotificationKind.CUSTOMER_REPLIED, context, notification.language)
 
 
-def survey_detractor(notification):
+def survey_detractor(notification: Notification) -> Rendered:
     """To a manager: the follow-up survey says the recovery failed; the ticket is tried again."""
-    from recovery.models import Solved
-    from recovery.survey import NpsClass
-
     ticket = notification.ticket
     complaint = ticket.complaint
     answer = notification.event.payload
@@ -272,18 +277,13 @@ def survey_detractor(notification):
     return _render(NotificationKind.SURVEY_DETRACTOR, context, notification.language)
 
 
-def second_attempt(notification):
+def second_attempt(notification: Notification) -> Rendered:
     """To the assignee, or every agent while nobody has it: call the unhappy customer again, by when.
 
     The deadline is the one the event promised (the ticket's may have moved
     on by the time the email is rendered); the customer's own words from the
     survey say what went wrong.
     """
-    from datetime import datetime
-
-    from recovery.models import Survey
-    from recovery.templatetags.queue_rows import due_phrase
-
     ticket = notification.ticket
     complaint = ticket.complaint
     assignee = ticket.assignee
@@ -305,7 +305,7 @@ def second_attempt(notification):
     return _render(NotificationKind.SECOND_ATTEMPT, context, notification.language)
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[Notification], Rendered]] = {
     NotificationKind.COMPLAINT_RECEIVED: complaint_received,
     NotificationKind.DEADLINE_MISSED: deadline_missed,
     NotificationKind.BREACH_ALERT: breach_alert,
@@ -325,7 +325,7 @@ BUILDERS = {
 }
 
 
-def build(notification):
+def build(notification: Notification) -> tuple[str, EmailMultiAlternatives]:
     """The email for ``notification``, ready to send."""
     subject, text, html = BUILDERS[notification.kind](notification)
     return subject, _message(notification, subject, text, html)

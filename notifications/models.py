@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared.choices import TROUBLE, NotificationStatus
+
 
 class NotificationKind(models.TextChoices):
     COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
@@ -46,20 +48,6 @@ STAFF_KINDS = frozenset(
         NotificationKind.SECOND_ATTEMPT,
     }
 )
-
-
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    DELIVERED = "delivered", _("Delivered")
-    BOUNCED = "bounced", _("Bounced")
-    COMPLAINED = "complained", _("Marked as spam")
-    FAILED = "failed", _("Failed")
-
-
-# What the agents must see: the email did not reach the customer.
-TROUBLE = ("failed", "bounced", "complained")
 
 
 def reply_token():
@@ -126,13 +114,13 @@ class Notification(models.Model):
             models.Index(fields=["provider_message_id"], name="notification_message_id_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.kind} → {self.recipient}"
+
     @property
     def in_trouble(self):
         """True when the email did not reach its recipient: what a ticket page warns about."""
         return self.status in TROUBLE
-
-    def __str__(self):
-        return f"{self.kind} → {self.recipient}"
 
 
 class DeliveryEvent(models.Model):

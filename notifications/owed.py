@@ -1,24 +1,27 @@
-"""Which emails each step of a ticket owes, and to whom.
+"""Which emails each event of a ticket owes, and to whom: the one place these rules live.
 
-The recovery steps call ``notifications_for_event`` right after writing their
-event, inside their transaction: the outbox rows commit with the step or not
-at all, and the send is published only after commit. The rules are kept here,
-not in the steps, so that recovery knows nothing of emails beyond that call.
+Recovery announces every event it records (``recovery.signals.events_recorded``,
+sent inside the transaction that wrote them) and knows nothing of emails;
+``notifications.receivers`` hands the events here, and the outbox rows commit
+with them or not at all. An agent's step announces one event; the sweep
+announces a batch (breaches, reminders, surveys sent or closed unanswered),
+and a batch costs a handful of queries whatever its size.
 
-The customer hears about each step an agent takes on their complaint, in the
-language they wrote in, and only if we have their address (a phone complaint
-may have none). They are never emailed about what they did themselves (their
-own message, a reopening it caused) nor about anything internal (notes,
-assignments, a manager's approval). Staff hear about what waits on them: a
-compensation above the proposer's authority, a customer's message; and a
+The customer hears that we received their complaint and about each step an
+agent takes on it, in the language they wrote in, and only if we have their
+address (a phone complaint may have none). They are never emailed about what
+they did themselves (their own message, a reopening it caused) nor about
+anything internal (notes, assignments, a manager's approval). Staff hear about
+what waits on them: a compensation above the proposer's authority, a
+customer's message, a callback due soon or missed, a failed recovery; and a
 proposer hears when a colleague approved or declined their proposal.
 """
 
-from notifications.models import NotificationKind
-from notifications.services import notification_queue
+from notifications.models import Notification, NotificationKind
+from notifications.services import notification_queue, notifications_queue_many
 from notifications.staff import staff_recipients, staff_recipients_by_user
 from recovery.choices import CompensationKind, EventKind
-from recovery.models import Compensation
+from recovery.models import Compensation, Ticket
 from recovery.selectors import compensation_approvable_by, compensations_with_authority
 from shared.roles import AGENTS, MANAGERS
 
@@ -47,11 +50,16 @@ LEDGER_EMAILS = {
 
 
 def customer_email_kind(event):
-    """The progress email the customer is owed for ``event``, or None."""
+    """The email the customer is owed for ``event``, or None. Reads the event alone (no query)."""
+    if event.kind == EventKind.OPENED:
+        return K.COMPLAINT_RECEIVED
     if event.kind == EventKind.STATUS:
         return STEP_EMAILS.get(event.payload.get("action"))
     if event.kind == EventKind.AGENT_MESSAGE:
         return K.AGENT_MESSAGE
+    if event.kind == EventKind.BREACHED:
+        # The apology for a missed callback, with when we will call.
+        return K.DEADLINE_MISSED
     if event.kind == EventKind.SURVEY_SENT:
         # The follow-up email goes with its survey, when the follow-up falls
         # due (recovery.workflow.bulk.surveys_send_due), not when it starts.
@@ -89,54 +97,155 @@ def _proposer_to_tell(event):
     return list(staff_recipients_by_user([proposer.pk]).values())
 
 
-def _assignee_or_agents(ticket):
-    """``[(address, language)]`` of the assignee, or of every agent when there is none to write to.
+class _Staff:
+    """The staff a set of events may write to: each group, and the users named, read once."""
 
-    Unlike a reminder, a customer's message must reach somebody: an assignee
-    who left (inactive) or has no address would leave it unread.
-    """
-    if ticket.assignee_id is not None:
-        assignee = staff_recipients_by_user([ticket.assignee_id])
-        if assignee:
-            return list(assignee.values())
-    return staff_recipients(AGENTS)
+    def __init__(self, events):
+        self._groups = {}
+        self._users = None
+        self._named = {event.payload.get("assignee") for event in events} - {None}
+
+    def group(self, name):
+        if name not in self._groups:
+            self._groups[name] = staff_recipients(name)
+        return self._groups[name]
+
+    def user(self, pk):
+        if self._users is None:
+            self._users = staff_recipients_by_user(self._named | {pk})
+        elif pk not in self._users and pk not in self._named:
+            self._named.add(pk)
+            self._users |= staff_recipients_by_user([pk])
+        return self._users.get(pk)
+
+    def assignee_or_agents(self, assignee_id):
+        """The assignee, or every agent when there is none to write to.
+
+        Unlike a reminder, a customer's message must reach somebody: an
+        assignee who left (inactive) or has no address would leave it unread.
+        """
+        if assignee_id is not None and (assignee := self.user(assignee_id)) is not None:
+            return [assignee]
+        return self.group(AGENTS)
 
 
-def emails_owed(event):
-    """``[(kind, recipient, language)]``: every email ``event`` owes, in a stable order.
-
-    Staff are written to in their own language (``notifications.staff``).
-    """
-    ticket = event.ticket
-    owed = []
-    kind = customer_email_kind(event)
-    if kind is not None:
-        complaint = ticket.complaint
-        if complaint.customer.email:
-            owed.append((kind, complaint.customer.email, complaint.language))
-    staff = []
+def _staff_owed(event, staff):
+    """``[(kind, (address, language))]`` of the staff emails ``event`` owes."""
     if event.kind == EventKind.CUSTOMER_MESSAGE:
-        staff = [(K.CUSTOMER_REPLIED, to) for to in _assignee_or_agents(ticket)]
-    elif _needs_a_manager(event):
-        staff = [(K.APPROVAL_NEEDED, to) for to in staff_recipients(MANAGERS)]
-    elif event.payload.get("second_attempt"):
+        return [
+            (K.CUSTOMER_REPLIED, to) for to in staff.assignee_or_agents(event.ticket.assignee_id)
+        ]
+    if event.kind == EventKind.BREACHED:
+        return [(K.BREACH_ALERT, to) for to in staff.group(MANAGERS)]
+    if event.kind == EventKind.REMINDED:
+        # The assignee as the reminder was written (an assignee who cannot be
+        # written to gets nothing: the breach alert follows), else every agent.
+        assignee = event.payload.get("assignee")
+        if assignee is None:
+            return [(K.CALLBACK_REMINDER, to) for to in staff.group(AGENTS)]
+        to = staff.user(assignee)
+        return [] if to is None else [(K.CALLBACK_REMINDER, to)]
+    if event.kind == EventKind.SURVEY_ANSWERED and event.payload.get("unhappy"):
+        # There is no manager hierarchy to find "the assignee's manager" in,
+        # so every manager hears of a failed recovery, as of a missed callback.
+        return [(K.SURVEY_DETRACTOR, to) for to in staff.group(MANAGERS)]
+    if _needs_a_manager(event):
+        return [(K.APPROVAL_NEEDED, to) for to in staff.group(MANAGERS)]
+    if event.payload.get("second_attempt"):
         # An unhappy survey answer sent it back and a new callback is owed.
-        staff = [(K.SECOND_ATTEMPT, to) for to in _assignee_or_agents(ticket)]
-    else:
-        staff = [(K.APPROVAL_DECIDED, to) for to in _proposer_to_tell(event)]
-    owed.extend((kind, email, language) for kind, (email, language) in staff)
+        return [(K.SECOND_ATTEMPT, to) for to in staff.assignee_or_agents(event.ticket.assignee_id)]
+    return [(K.APPROVAL_DECIDED, to) for to in _proposer_to_tell(event)]
+
+
+def _may_owe(event):
+    """Whether ``event`` may owe any email: the others cost no query at all."""
+    return (
+        customer_email_kind(event) is not None
+        or event.kind in STAFF_EVENTS
+        or bool(event.payload.get("second_attempt"))
+    )
+
+
+def _customers(events):
+    """``{ticket id: (address, language)}`` of the customers ``events`` owe an email.
+
+    One step's event has its ticket in memory; a sweep's batch is read in one query.
+    """
+    owing = [event for event in events if customer_email_kind(event) is not None]
+    if not owing:
+        return {}
+    if len(owing) == 1 and "ticket" in owing[0]._state.fields_cache:
+        complaint = owing[0].ticket.complaint
+        return {owing[0].ticket_id: (complaint.customer.email, complaint.language)}
+    return {
+        pk: (email, language)
+        for pk, email, language in Ticket.objects.filter(
+            pk__in={event.ticket_id for event in owing}
+        ).values_list("pk", "complaint__customer__email", "complaint__language")
+    }
+
+
+def emails_owed(events):
+    """``[(event, kind, recipient, language)]``: every email ``events`` owe, in a stable order.
+
+    The customer's first, then staff's, event by event. Staff are written to
+    in their own language (``notifications.staff``).
+    """
+    events = [event for event in events if _may_owe(event)]
+    if not events:
+        return []
+    customers = _customers(events)
+    staff = _Staff(events)
+    owed = []
+    for event in events:
+        kind = customer_email_kind(event)
+        email, language = customers.get(event.ticket_id, ("", ""))
+        if kind is not None and email:
+            owed.append((event, kind, email, language))
+        owed.extend(
+            (event, kind, address, staff_language)
+            for kind, (address, staff_language) in _staff_owed(event, staff)
+        )
     return owed
 
 
-def notifications_for_event(event):
-    """Queue the emails ``event`` owes, in the caller's transaction; returns the outbox rows.
+# Kinds that may write to staff whatever their payload says.
+STAFF_EVENTS = frozenset(
+    {
+        EventKind.CUSTOMER_MESSAGE,
+        EventKind.BREACHED,
+        EventKind.REMINDED,
+        EventKind.SURVEY_ANSWERED,
+        EventKind.COMPENSATION,
+    }
+)
 
-    Safe to call twice for one event: the outbox's uniqueness rule (event,
-    kind, recipient) returns the rows already written.
+
+def notifications_for_events(events, *, batch=False):
+    """Queue the emails ``events`` owe, in the caller's transaction; returns the outbox rows.
+
+    One step's event: a row each, safe to write twice (the outbox's
+    uniqueness rule on event, kind and recipient returns the row already
+    written). A sweep's batch (``batch``): its events are new, so one insert,
+    and the sends fanned out in chunks instead of a broker round trip each.
     """
+    owed = emails_owed(events)
+    if batch:
+        return notifications_queue_many(
+            [
+                Notification(
+                    ticket_id=event.ticket_id,
+                    event=event,
+                    kind=kind,
+                    recipient=recipient,
+                    language=language,
+                )
+                for event, kind, recipient, language in owed
+            ]
+        )
     return [
         notification_queue(
             ticket=event.ticket, event=event, kind=kind, recipient=recipient, language=language
         )
-        for kind, recipient, language in emails_owed(event)
+        for event, kind, recipient, language in owed
     ]

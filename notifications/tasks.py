@@ -2,9 +2,11 @@
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from notifications.failures import SendDeferred
-from notifications.services import notification_send
+from notifications.sending import notification_send
+from notifications.services import notifications_requeue_stale
 from shared.tasks import publish
 
 
@@ -36,3 +38,9 @@ def send_notifications(notification_ids):
     """Fan a batch of outbox rows out to one send task each, so each retries on its own."""
     for notification_id in notification_ids:
         publish(send_notification, notification_id)
+
+
+@shared_task(name="notifications.requeue_stale")
+def requeue_stale():
+    """The beat's every-minute look for emails a lost message or a dead worker left pending."""
+    return notifications_requeue_stale(now=timezone.now())

@@ -1,57 +1,8 @@
 from django.apps import AppConfig
-from django.apps import apps as global_apps
+from django.db.models import CharField
+from django.db.models.functions import Lower
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-# What the managers group may do in the admin: tune the callback promise (the
-# single SLA row is edited, never added or deleted) and the approval limits.
-MANAGER_PERMISSIONS = (
-    "view_slasettings",
-    "change_slasettings",
-    *(
-        f"{action}_{model}"
-        for model in ("openinghours", "holiday", "approvallimit")
-        for action in ("add", "change", "delete", "view")
-    ),
-)
-
-
-def ensure_roles_and_sla(sender, using, apps=global_apps, **kwargs):
-    """Recreate the two role groups, the managers' permissions and the SLA row.
-
-    Runs after ``migrate`` or ``flush``. Migration 0002 makes the groups once,
-    but a ``flush`` (a dev reset, or every transactional test's teardown)
-    empties the tables and replays only this signal: without it the roles
-    would silently vanish.
-    """
-    from shared.roles import AGENTS, MANAGERS
-
-    try:
-        Group = apps.get_model("auth", "Group")
-        SlaSettings = apps.get_model("recovery", "SlaSettings")
-    except LookupError:  # migrating backwards, before these models exist
-        return
-    groups = {
-        name: Group.objects.using(using).get_or_create(name=name)[0] for name in (AGENTS, MANAGERS)
-    }
-    _grant_manager_permissions(sender, groups[MANAGERS], using=using, apps=apps)
-    SlaSettings.objects.using(using).get_or_create(pk=1)
-
-
-def _grant_manager_permissions(app_config, group, *, using, apps):
-    from django.contrib.auth.management import create_permissions
-
-    # post_migrate calls its receivers in the order they connected, so whether
-    # auth has made this app's permissions yet depends on INSTALLED_APPS order.
-    # Making them here first (it skips those that exist) removes the doubt.
-    create_permissions(app_config, verbosity=0, using=using, apps=apps)
-    Permission = apps.get_model("auth", "Permission")
-    # A permission still missing (a model not migrated yet, going backwards)
-    # is simply not granted; the next migrate grants it.
-    permissions = Permission.objects.using(using).filter(
-        content_type__app_label=app_config.label, codename__in=MANAGER_PERMISSIONS
-    )
-    group.permissions.add(*permissions)
 
 
 class RecoveryConfig(AppConfig):
@@ -59,4 +10,11 @@ class RecoveryConfig(AppConfig):
     verbose_name = _("Recovery")
 
     def ready(self):
+        # ``email__lower``: the queue's search reads the lower(email) index.
+        CharField.register_lookup(Lower)
+
+        from recovery import receivers
+        from recovery.post_migrate import ensure_roles_and_sla
+
         post_migrate.connect(ensure_roles_and_sla, sender=self)
+        receivers.connect()

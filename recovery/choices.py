@@ -91,3 +91,11 @@ class CompensationStatus(models.TextChoices):
 # Waiting for somebody to act; the ticket cannot move on to follow-up meanwhile.
 PENDING_COMPENSATION_STATUSES = (CompensationStatus.PROPOSED, CompensationStatus.APPROVED)
 SETTLED_COMPENSATION_STATUSES = (CompensationStatus.FULFILLED, CompensationStatus.DECLINED)
+
+
+class NpsClass(models.TextChoices):
+    """The NPS method's three groups; the managers' review counts answers by them."""
+
+    PROMOTER = "promoter", _("Promoter")
+    PASSIVE = "passive", _("Passive")
+    DETRACTOR = "detractor", _("Detractor")

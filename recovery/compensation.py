@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.owed import notifications_for_event
 from recovery.choices import (
     AMOUNT_REQUIRED_KINDS,
     NO_AMOUNT_KINDS,
@@ -160,7 +159,7 @@ def compensation_propose(
         proposed_at=at,
         **settled,
     )
-    event = transition(
+    transition(
         ticket=ticket,
         actor=actor,
         to_status=to_status,
@@ -170,7 +169,6 @@ def compensation_propose(
         payload=_describe(compensation, "recorded" if settled else "proposed"),
         at=at,
     )
-    notifications_for_event(event)
     return compensation
 
 
@@ -189,7 +187,7 @@ def _ledger_step(*, compensation, actor, expected_version, from_statuses, change
         raise StaleTicket()
     for name, value in fields.items():
         setattr(compensation, name, value)
-    event = transition(
+    transition(
         ticket=ticket,
         actor=actor,
         expected_version=expected_version,
@@ -198,7 +196,6 @@ def _ledger_step(*, compensation, actor, expected_version, from_statuses, change
         payload=_describe(compensation, change),
         at=at,
     )
-    notifications_for_event(event)
     return compensation
 
 

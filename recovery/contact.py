@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.owed import notifications_for_event
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, EventKind, Status
 from recovery.errors import StaleTicket
 from recovery.models import CallbackAttempt
@@ -131,7 +130,6 @@ def _second_callback_met(*, ticket, actor, method, number_called, message, note,
         customer_visible=visible,
         at=at,
     )
-    notifications_for_event(event)
     return event
 
 
@@ -185,7 +183,6 @@ def ticket_acknowledge(
         customer_visible=True,
         at=at,
     )
-    notifications_for_event(event)
     return event
 
 

@@ -20,16 +20,8 @@ concurrent or not, give one breach, one event and one set of emails.
 import logging
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
-from notifications.owed import notifications_for_event
-from notifications.services import (
-    notifications_queue_breaches,
-    notifications_queue_reminders,
-    notifications_requeue_stale,
-)
-from recovery.models import TicketEvent
 from recovery.workflow import tickets_breach, tickets_remind
 from recovery.workflow.bulk import awaiting_callback, surveys_close_unanswered, surveys_send_due
 
@@ -48,12 +40,11 @@ def breach_due(*, now=None, ids=None):
     """Breach the tickets due by ``now`` (or those of ``ids`` that are), with their emails.
 
     The breach and the emails it owes (an apology to the customer, an alert
-    to the managers) commit together. Returns how many this call breached.
+    to the managers: ``notifications.owed``) commit together. Returns how many
+    this call breached.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        events = tickets_breach(now=now, ids=ids)
-        notifications_queue_breaches(events)
+    events = tickets_breach(now=now, ids=ids)
     if events:
         # One line per batch: an outage's backlog would otherwise flood the log.
         logger.info(
@@ -75,9 +66,7 @@ def remind_due(*, now=None):
     now = now or timezone.now()
     reminded = 0
     while True:
-        with transaction.atomic():
-            events = tickets_remind(now=now, limit=BATCH)
-            notifications_queue_reminders(events, now=now)
+        events = tickets_remind(now=now, limit=BATCH)
         reminded += len(events)
         if len(events) < BATCH:
             return reminded
@@ -93,13 +82,7 @@ def close_unanswered_surveys(*, now=None):
     now = now or timezone.now()
     closed = 0
     while True:
-        with transaction.atomic():
-            expired, resolved = surveys_close_unanswered(now=now, limit=BATCH)
-            # Loaded with what the email rules read: one query, not three per ticket.
-            for event in TicketEvent.objects.select_related(
-                "ticket__complaint__customer", "actor"
-            ).filter(pk__in=[event.pk for event in resolved]):
-                notifications_for_event(event)
+        expired, _resolved = surveys_close_unanswered(now=now, limit=BATCH)
         closed += len(expired)
         if len(expired) < BATCH:
             return closed
@@ -114,12 +97,7 @@ def send_due_surveys(*, now=None):
     now = now or timezone.now()
     sent = 0
     while True:
-        with transaction.atomic():
-            events = surveys_send_due(now=now, limit=BATCH)
-            for event in TicketEvent.objects.select_related(
-                "ticket__complaint__customer", "actor"
-            ).filter(pk__in=[event.pk for event in events]):
-                notifications_for_event(event)
+        events = surveys_send_due(now=now, limit=BATCH)
         sent += len(events)
         if len(events) < BATCH:
             return sent
@@ -174,8 +152,8 @@ def deadlines_sweep(*, now=None, schedule=None):
     """Act on everything due, and hand what falls due soon to ``schedule(id, due)``.
 
     Breaches what is due, sends the reminders due, closes the follow-up
-    surveys nobody answered in time, sends the surveys now due, and publishes again the emails a down
-    broker left pending. Returns the counts of each. Its cost grows with what
+    surveys nobody answered in time and sends the surveys now due (the emails
+    a down broker left pending are ``notifications``' own minute task). Returns the counts of each. Its cost grows with what
     is due, not with the number of tickets; there is no cap on how many a run
     handles.
     """
@@ -187,13 +165,11 @@ def deadlines_sweep(*, now=None, schedule=None):
         "surveys_closed": 0,
         "surveys_sent": 0,
         "scheduled": 0,
-        "requeued": 0,
     }
     _breach_backlog(now, counts)
     counts["reminded"] = remind_due(now=now)
     counts["surveys_closed"] = close_unanswered_surveys(now=now)
     counts["surveys_sent"] = send_due_surveys(now=now)
-    counts["requeued"] = notifications_requeue_stale(now=now)
     if schedule is not None:
         for ticket_id, due in upcoming_deadlines(now=now, until=now + LOOKAHEAD):
             schedule(ticket_id, due)

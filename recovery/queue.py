@@ -8,27 +8,29 @@ phone number) so it never scans the customers table unless it is a name.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Self
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db.models import CharField, Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from complaints.models import Customer
-from notifications.models import TROUBLE, Notification
 from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
-from recovery.selectors import compensations_with_authority
+from recovery.selectors import LineWithAuthority, compensations_with_authority
 from recovery.sla import PROMISE_UNBROKEN, callback_start
 from recovery.workflow.moves import awaiting_approval_exists
+from shared.choices import TROUBLE
 from shared.identifiers import normalize_reference
 from shared.outages import log_unavailable
 from shared.phones import maybe_e164
 from shared.roles import is_manager
-
-CharField.register_lookup(Lower)
 
 logger = logging.getLogger(__name__)
 # "escalated": breached while nobody had it, until somebody takes it.
@@ -55,14 +57,16 @@ class QueueFilters:
     query: str = ""
 
     @classmethod
-    def from_params(cls, params):
+    def from_params(cls, params: QueryDict) -> Self:
         """Read filters from a QueryDict, ignoring what is not a known value."""
         statuses = {s.value for s in Status if s in OPEN_STATUSES}
         category = params.get("category", "")
         return cls(
-            scope=params.get("scope") if params.get("scope") in SCOPES else "all",
-            status=params.get("status") if params.get("status") in statuses else "",
-            priority=params.get("priority") if params.get("priority") in Priority.values else "",
+            scope=params.get("scope", "") if params.get("scope") in SCOPES else "all",
+            status=params.get("status", "") if params.get("status") in statuses else "",
+            priority=params.get("priority", "")
+            if params.get("priority") in Priority.values
+            else "",
             category=int(category) if category.isdigit() and len(category) < 10 else None,
             channel=params.get("channel", "")[:8] if params.get("channel") else "",
             breached=params.get("breached") in ("1", "on", "true"),
@@ -73,22 +77,22 @@ class QueueFilters:
 
 @dataclass
 class QueuePage:
-    tickets: list
+    tickets: Sequence[Ticket]
     number: int
     has_next: bool
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
-    def has_previous(self):
+    def has_previous(self) -> bool:
         return self.number > 1
 
 
-def breached_q(now):
+def breached_q(now: datetime) -> Q:
     """Open tickets whose callback promise is broken: overdue and not acknowledged, or marked."""
     return Q(callback_due_at__lt=now) | Q(breached_at__isnull=False)
 
 
-def search_q(query):
+def search_q(query: str) -> Q:
     """One indexed condition for what the agent typed, or a name match as the last resort."""
     reference = normalize_reference(query)
     if reference:
@@ -106,7 +110,7 @@ def search_q(query):
     return Q(complaint__customer__name__icontains=query)
 
 
-def awaiting_approval(*, for_manager):
+def awaiting_approval(*, for_manager: bool) -> QuerySet[LineWithAuthority]:
     """The proposed lines waiting for approval; for a manager, only those an agent may not approve.
 
     "Needs a manager" is the ledger's own rule (``compensations_with_authority``):
@@ -116,7 +120,7 @@ def awaiting_approval(*, for_manager):
     return lines.filter(within_agents_limit=False) if for_manager else lines
 
 
-def filters_q(filters, *, user, now):
+def filters_q(filters: QueueFilters, *, user: User, now: datetime) -> Q:
     """The filters as one condition over open tickets (the search aside)."""
     condition = Q()
     if filters.scope == "mine":
@@ -138,12 +142,15 @@ def filters_q(filters, *, user, now):
     if filters.breached:
         condition &= breached_q(now)
     if filters.email_trouble:
-        # A range of notification_trouble_idx: the few emails that went wrong.
-        condition &= Q(pk__in=Notification.objects.filter(status__in=TROUBLE).values("ticket_id"))
+        # A range of notification_trouble_idx: the few emails that went wrong
+        # (the outbox's rows, reached through their tickets: recovery imports
+        # nothing of notifications).
+        troubled = Ticket.objects.filter(notifications__status__in=TROUBLE).values("pk")
+        condition &= Q(pk__in=troubled)
     return condition
 
 
-def shared_counts(*, now):
+def shared_counts(*, now: datetime) -> dict[str, int]:
     """How many open tickets are in all, unassigned, breached and awaiting approval: the same for all.
 
     One count each rather than one aggregate with FILTER clauses: each is an
@@ -183,7 +190,7 @@ def shared_counts(*, now):
     return counts
 
 
-def queue_counts(*, user, now):
+def queue_counts(*, user: User, now: datetime) -> dict[str, int]:
     """Counters for the tabs: the shared ones, and this agent's own (always live).
 
     ``reminded`` is the badge on "Mine": this agent's tickets whose callback
@@ -205,7 +212,7 @@ def queue_counts(*, user, now):
     return counts
 
 
-def due_state(ticket, now):
+def due_state(ticket: Ticket, now: datetime) -> str:
     """ "breached", "soon" (under a quarter of the callback window left), or "" for the row's colour.
 
     While a callback is owed, its own promise decides: a second attempt's is
@@ -224,7 +231,14 @@ def due_state(ticket, now):
     return ""
 
 
-def ticket_queue(*, filters, user, page=1, per_page=PER_PAGE, now=None):
+def ticket_queue(
+    *,
+    filters: QueueFilters,
+    user: User,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: datetime | None = None,
+) -> QueuePage:
     """One page of the queue: overdue first, then the nearest deadline, met ones last.
 
     A search also finds closed tickets (agents look up a resolved complaint by
@@ -246,7 +260,7 @@ def ticket_queue(*, filters, user, page=1, per_page=PER_PAGE, now=None):
         ]
     )
     for ticket in rows:
-        ticket.due_state = due_state(ticket, now)
+        ticket.due_state = due_state(ticket, now)  # type: ignore[attr-defined]  # for the row
     return QueuePage(
         tickets=rows[:per_page],
         number=page,
@@ -255,7 +269,13 @@ def ticket_queue(*, filters, user, page=1, per_page=PER_PAGE, now=None):
     )
 
 
-def queue_tickets(*, filters, user, assignee_id=None, now=None):
+def queue_tickets(
+    *,
+    filters: QueueFilters,
+    user: User,
+    assignee_id: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Ticket]:
     """The queue's tickets for the API, unordered (its cursor pagination orders them).
 
     The same conditions as the page (``filters_q``), narrowed to one

@@ -5,9 +5,9 @@ Every status, assignee or deadline change goes through
 means. Reaching the customer (the first contact, a second attempt's callback)
 is in ``recovery.contact``, the compensation ledger in ``recovery.compensation``. Each step
 takes ``expected_version``, the version the agent's page showed: if the
-ticket changed since, the step raises StaleTicket and changes nothing. A
-step that may owe emails hands its event to
-``notifications.owed.notifications_for_event``, which decides.
+ticket changed since, the step raises StaleTicket and changes nothing. Every
+event a step records is announced (``recovery.signals``); the emails it owes
+are decided above, in ``notifications.owed``.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.owed import notifications_for_event
 from recovery.choices import EventKind, Status
 from recovery.compensation import compensations_decline_pending
 from recovery.contact import callback_attempt_record as callback_attempt_record
@@ -26,7 +25,7 @@ from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import Ticket
 from recovery.selectors import ledger_is_settled
 from recovery.sla import follow_up_due_at
-from recovery.survey import surveys_replace_waiting
+from recovery.survey_rounds import surveys_replace_waiting
 from recovery.workflow import (
     event_record,
     move_check,
@@ -52,7 +51,6 @@ def ticket_apologize(*, ticket, actor, text, expected_version=None):
         payload={"text": text},
         customer_visible=True,
     )
-    notifications_for_event(event)
     return event
 
 
@@ -108,7 +106,6 @@ def ticket_resolve(*, ticket, actor, note="", expected_version=None, extra=None)
         customer_visible=True,
         at=at,
     )
-    notifications_for_event(event)
     return event
 
 
@@ -221,5 +218,4 @@ def ticket_add_note(*, ticket, actor, text, customer_visible=False):
         customer_visible=customer_visible,
         payload={"text": text},
     )
-    notifications_for_event(event)
     return event

@@ -17,22 +17,18 @@ ticket with "no answer" recorded. The ticket's columns are written through
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import NotificationKind
-from notifications.owed import notifications_for_event
-from notifications.services import notification_queue
-from notifications.staff import staff_recipients
-from recovery.choices import OPEN_STATUSES, EventKind, Status
+from recovery.choices import OPEN_STATUSES, EventKind, NpsClass, Status
 from recovery.models import Solved, Survey, SurveyOutcome, Ticket
+from recovery.services import ticket_resolve
 from recovery.sla import second_attempt_columns
 from recovery.workflow import event_record, transition
 from shared.identifiers import TOKEN_RE
-from shared.roles import MANAGERS
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -41,14 +37,6 @@ CSAT_ERROR = _("Choose how satisfied you are, from 1 to 5.")
 NPS_ERROR = _("Choose how likely you are to recommend us, from 0 to 10.")
 SOLVED_ERROR = _("Tell us whether your problem is solved.")
 COMMENT_ERROR = _("Keep your comment under 5,000 characters.")
-
-
-class NpsClass(models.TextChoices):
-    """The NPS method's three groups; the managers' review counts answers by them."""
-
-    PROMOTER = "promoter", _("Promoter")
-    PASSIVE = "passive", _("Passive")
-    DETRACTOR = "detractor", _("Detractor")
 
 
 class SurveyClosed(Exception):
@@ -110,32 +98,6 @@ def survey_state(survey, now=None):
     return "open"
 
 
-def surveys_replace_waiting(*, ticket, at=None):
-    """Close the ticket's survey still waiting, as a new follow-up round starts; returns their ids.
-
-    A ticket has at most one survey waiting: a new round (after a further
-    gesture, or a reopening) closes the previous link as unanswered, so the
-    sweep never resolves a ticket on an old round's window, and the new
-    round's survey goes out at its own due time (``surveys_send_due``).
-    """
-    at = at or timezone.now()
-    replaced = list(
-        Survey.objects.select_for_update()
-        .filter(ticket=ticket, outcome=SurveyOutcome.WAITING)
-        .values_list("pk", flat=True)
-    )
-    if replaced:
-        Survey.objects.filter(pk__in=replaced).update(outcome=SurveyOutcome.NO_ANSWER)
-        for pk in replaced:
-            event_record(
-                ticket=ticket,
-                kind=EventKind.SURVEY_EXPIRED,
-                payload={"survey": pk, "replaced": True},
-                at=at,
-            )
-    return replaced
-
-
 def _score_ok(value, low, high):
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
@@ -194,12 +156,9 @@ def survey_answer(*, survey, csat, nps, solved, comment="", now=None):
         at=now,
     )
     if unhappy:
+        # The answer's event alerts the managers (notifications.owed).
         _second_attempt(ticket=ticket, survey=survey, at=now)
-        _alert_managers(ticket=ticket, event=event)
     elif ticket.status == Status.FOLLOW_UP:
-        # Imported here: recovery.services imports this module to send the survey.
-        from recovery.services import ticket_resolve
-
         ticket_resolve(ticket=ticket, actor=None, extra={"survey": survey.pk})
     return event
 
@@ -238,23 +197,4 @@ def _second_attempt(*, ticket, survey, at):
         event = transition(ticket=ticket, actor=None, changes=changes, payload=payload, at=at)
     else:
         return None
-    notifications_for_event(event)
     return event
-
-
-def _alert_managers(*, ticket, event):
-    """One SURVEY_DETRACTOR email per active manager with an address, in their language.
-
-    There is no manager hierarchy to find "the assignee's manager" in, so
-    every manager hears of it, as of a missed callback.
-    """
-    return [
-        notification_queue(
-            ticket=ticket,
-            event=event,
-            kind=NotificationKind.SURVEY_DETRACTOR,
-            recipient=email,
-            language=language,
-        )
-        for email, language in staff_recipients(MANAGERS)
-    ]

@@ -8,7 +8,10 @@ never lost because the broker was not there.
 """
 
 import logging
+from typing import Any
 
+from celery import Signature, Task, current_app
+from celery.result import AsyncResult
 from django.db import transaction
 
 from shared.outages import log_unavailable
@@ -16,8 +19,11 @@ from shared.outages import log_unavailable
 logger = logging.getLogger(__name__)
 
 
-def publish(task, *args, **options):
-    """Send ``task`` now, logging instead of raising when the broker fails.
+def publish(task: Task[..., Any] | str, *args: Any, **options: Any) -> AsyncResult[Any] | None:
+    """Send ``task`` (a task, or a task's name) now, logging instead of raising when the broker fails.
+
+    By name, a module can queue the task that calls it back (a service
+    queueing its own send task) without an import cycle.
 
     One attempt only, bounded by the broker's socket timeouts (settings.py):
     a retry would double what a hung Redis costs the request, and the sweep
@@ -26,16 +32,19 @@ def publish(task, *args, **options):
     request fails the same way, and thousands of identical tracebacks would
     bury whatever else the log has to say.
     """
+    sendable: Task[..., Any] | Signature[Any] = (
+        current_app.signature(task) if isinstance(task, str) else task
+    )
     try:
-        return task.apply_async(args=args, retry=False, **options)
+        return sendable.apply_async(args=args, retry=False, **options)
     except Exception as error:
         log_unavailable(
-            logger, f"Could not publish {task.name}{args!r}; the sweep will catch up.", error
+            logger, f"Could not publish {sendable.name}{args!r}; the sweep will catch up.", error
         )
         return None
 
 
-def enqueue_on_commit(task, *args, **options):
+def enqueue_on_commit(task: Task[..., Any] | str, *args: Any, **options: Any) -> None:
     """Publish ``task`` once the current transaction commits, never raising.
 
     Celery's own ``delay_on_commit`` lets a publish error escape into the

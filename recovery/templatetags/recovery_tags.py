@@ -3,9 +3,12 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Channel
 from complaints.uploads import format_size
 from recovery import formatting
-from recovery.choices import CallbackOutcome, CompensationKind, Priority, Status
+from recovery.choices import CallbackOutcome, CompensationKind, NpsClass, Priority, Status
+from recovery.compensation import CODE_REQUIRED_KINDS
+from recovery.models import Solved
 from recovery.money import money_format
 from recovery.workflow.moves import AWAITING_APPROVAL, ticket_stage
 from shared.people import person_name
@@ -49,8 +52,6 @@ def status_label(value):
 @register.filter
 def takes_code(kind):
     """Whether a line of ``kind`` is handed over with a code and how to redeem it."""
-    from recovery.compensation import CODE_REQUIRED_KINDS
-
     return kind in CODE_REQUIRED_KINDS
 
 
@@ -69,24 +70,18 @@ def priority_label(value):
 
 @register.filter
 def channel_label(value):
-    from complaints.models import Channel
-
     return _label(Channel, value)
 
 
 @register.filter
 def solved_label(value):
     """The follow-up survey's "was the problem solved" answer, in words."""
-    from recovery.models import Solved
-
     return _label(Solved, value)
 
 
 @register.filter
 def nps_class_label(value):
     """Promoter, passive or detractor, for a stored ``recovery.survey.nps_class``."""
-    from recovery.survey import NpsClass
-
     return _label(NpsClass, value)
 
 

@@ -1,20 +1,22 @@
 """The one writer of a ticket's status, priority, assignee and deadline columns.
 
 ``moves`` holds the table of legal moves and ``transition()``, through which
-every step an agent takes goes; ``clock`` holds the writes the deadline sweep
-makes on many tickets at once (breaches, reminders, follow-up surveys left
-unanswered) and the priority change that moves a deadline. Nothing outside
-this package writes those columns.
+every step an agent takes goes; ``bulk`` holds the writes the deadline sweep
+makes on many tickets at once (breaches, reminders, follow-up surveys sent and
+left unanswered) and the priority change that moves a deadline; both write
+through ``columns``, which alone derives ``due_at``, ``version`` and
+``updated_at``. Nothing outside this package writes a ticket row
+(``tests/recovery/test_single_writer.py``).
 """
 
 from recovery.workflow.bulk import ticket_priority_change, tickets_breach, tickets_remind
+from recovery.workflow.columns import due_at_for
 from recovery.workflow.moves import (
     ALLOWED,
     WORKFLOW_COLUMNS,
     event_record,
     illegal_move_message,
     move_check,
-    next_due_at,
     required_text,
     ticket_customer_message,
     ticket_open,
@@ -28,7 +30,7 @@ __all__ = [
     "event_record",
     "illegal_move_message",
     "move_check",
-    "next_due_at",
+    "due_at_for",
     "required_text",
     "ticket_customer_message",
     "ticket_open",

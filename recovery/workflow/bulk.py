@@ -6,7 +6,9 @@ These writers lock the due rows, write them in one statement and append their
 events in one insert, so a sweep's cost is a handful of queries whatever it
 finds. The row locks and the conditions re-checked under them make any number
 of concurrent calls (two beats, the sweep racing an ETA task) write each
-breach, each reminder and each survey's close once.
+breach, each reminder and each survey's close once. Each writer announces its
+events as one batch (``recovery.signals``), so the emails they owe are written
+in the same transaction, in one insert.
 """
 
 from datetime import timedelta
@@ -21,8 +23,15 @@ from recovery.choices import OPEN_STATUSES, EventKind, Priority, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import SlaSettings, Survey, SurveyOutcome, Ticket, TicketEvent
 from recovery.models.survey import SURVEY_DAYS
+from recovery.signals import events_announce
 from recovery.sla import PROMISE_UNBROKEN, callback_columns, callback_start, reminder_times
-from recovery.workflow.moves import ALLOWED, next_due_at, transition
+from recovery.workflow.columns import tickets_write, tickets_write_each
+from recovery.workflow.moves import ALLOWED, transition
+
+
+def _recorded(events):
+    """Append a batch of events in one insert, and announce them as one (``recovery.signals``)."""
+    return events_announce(TicketEvent.objects.bulk_create(events), batch=True)
 
 
 def awaiting_callback():
@@ -65,25 +74,23 @@ def tickets_breach(*, now, ids=None):
     rows = _locked(due, "priority", "callback_due_at", "assignee_id", "second_attempt_at")
     if not rows:
         return []
-    updated = (
-        awaiting_callback()
-        .filter(pk__in=[row["id"] for row in rows])
-        .update(
-            breached_at=now,
-            priority=Priority.HIGH,
+    updated = tickets_write(
+        awaiting_callback().filter(pk__in=[row["id"] for row in rows]),
+        {
+            "breached_at": now,
+            "priority": Priority.HIGH,
             # Past the deadline a reminder is moot: the breach alert replaces it.
-            reminder_due_at=None,
-            escalated_at=Case(
+            "reminder_due_at": None,
+            "escalated_at": Case(
                 When(assignee__isnull=True, then=Value(now)), default=F("escalated_at")
             ),
-            version=F("version") + 1,
-            updated_at=now,
-        )
+        },
+        at=now,
     )
     if updated != len(rows):
         # Only where row locks do not exist (SQLite): another writer got there first.
         raise StaleTicket()
-    return TicketEvent.objects.bulk_create(
+    return _recorded(
         TicketEvent(
             ticket_id=row["id"],
             kind=EventKind.BREACHED,
@@ -123,7 +130,7 @@ def tickets_remind(*, now, limit=500):
     if not rows:
         return []
     sla = SlaSettings.current()
-    tickets, events = [], []
+    columns, events = {}, []
     for row in rows:
         start = callback_start(
             opened_at=row["opened_at"], second_attempt_at=row["second_attempt_at"]
@@ -131,14 +138,10 @@ def tickets_remind(*, now, limit=500):
         times = reminder_times(submitted_at=start, priority=row["priority"], sla=sla)
         passed = max(row["reminders_sent"] + 1, sum(1 for at in times if at <= now))
         upcoming = times[passed:]
-        tickets.append(
-            Ticket(
-                pk=row["id"],
-                reminders_sent=passed,
-                reminder_due_at=upcoming[0] if upcoming else None,
-                updated_at=now,
-            )
-        )
+        columns[row["id"]] = {
+            "reminders_sent": passed,
+            "reminder_due_at": upcoming[0] if upcoming else None,
+        }
         events.append(
             TicketEvent(
                 ticket_id=row["id"],
@@ -151,12 +154,8 @@ def tickets_remind(*, now, limit=500):
                 },
             )
         )
-    # Each row has its own next time: bulk_update writes them as a CASE,
-    # whose cost grows with the square of its size, hence small statements.
-    Ticket.objects.bulk_update(
-        tickets, ["reminders_sent", "reminder_due_at", "updated_at"], batch_size=100
-    )
-    return TicketEvent.objects.bulk_create(events)
+    tickets_write_each(columns, at=now, quiet=True)
+    return _recorded(events)
 
 
 def surveys_to_send(now):
@@ -175,13 +174,12 @@ def surveys_send_due(*, now, limit=500):
     that write is the once-guard, re-checked under the row lock, so two
     sweeps send one survey. A ticket already waiting on a survey (one sent
     when follow-ups still sent it at once) gets no second one, only the move.
-    The caller queues the follow-up email each SURVEY_SENT event owes.
+    Each SURVEY_SENT event owes the follow-up email with the survey's link.
     """
-    rows = _locked(surveys_to_send(now), "callback_due_at", limit=limit)
+    rows = _locked(surveys_to_send(now), limit=limit)
     if not rows:
         return []
     ids = [row["id"] for row in rows]
-    callbacks = {row["id"]: row["callback_due_at"] for row in rows}
     waiting = dict(
         Survey.objects.filter(ticket_id__in=ids, outcome=SurveyOutcome.WAITING).values_list(
             "ticket_id", "expires_at"
@@ -193,20 +191,10 @@ def surveys_send_due(*, now, limit=500):
         if pk not in waiting
     )
     ends = {**waiting, **{survey.ticket_id: survey.expires_at for survey in surveys}}
-    Ticket.objects.bulk_update(
-        [
-            Ticket(
-                pk=pk,
-                follow_up_due_at=end,
-                due_at=next_due_at(callback=callbacks[pk], follow_up=end),
-                updated_at=now,
-            )
-            for pk, end in ends.items()
-        ],
-        ["follow_up_due_at", "due_at", "updated_at"],
-        batch_size=100,
+    tickets_write_each(
+        {pk: {"follow_up_due_at": end} for pk, end in ends.items()}, at=now, quiet=True
     )
-    return TicketEvent.objects.bulk_create(
+    return _recorded(
         TicketEvent(
             ticket_id=survey.ticket_id,
             kind=EventKind.SURVEY_SENT,
@@ -263,19 +251,15 @@ def surveys_close_unanswered(*, now, limit=500):
         if tickets[s["ticket_id"]]["status"] == Status.FOLLOW_UP
     }
     if follow_ups:
-        updated = Ticket.objects.filter(pk__in=follow_ups, status=Status.FOLLOW_UP).update(
-            status=Status.RESOLVED,
-            resolved_at=now,
-            follow_up_due_at=None,
-            # next_due_at() without a follow-up: the callback, never owed by now.
-            due_at=F("callback_due_at"),
-            version=F("version") + 1,
-            updated_at=now,
+        updated = tickets_write(
+            Ticket.objects.filter(pk__in=follow_ups, status=Status.FOLLOW_UP),
+            {"status": Status.RESOLVED, "resolved_at": now, "follow_up_due_at": None},
+            at=now,
         )
         if updated != len(follow_ups):
             # Only where row locks do not exist (SQLite): another writer got there first.
             raise StaleTicket()
-    closed = TicketEvent.objects.bulk_create(
+    closed = _recorded(
         TicketEvent(
             ticket_id=s["ticket_id"],
             kind=EventKind.SURVEY_EXPIRED,
@@ -284,7 +268,7 @@ def surveys_close_unanswered(*, now, limit=500):
         )
         for s in surveys
     )
-    resolved = TicketEvent.objects.bulk_create(
+    resolved = _recorded(
         TicketEvent(
             ticket_id=ticket_id,
             kind=EventKind.STATUS,

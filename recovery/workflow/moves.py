@@ -1,8 +1,10 @@
 """The legal moves of one ticket, and ``transition()``, which makes them.
 
-``transition()`` is the only code outside ``recovery.workflow.bulk`` that changes those columns, and every change
-it makes writes a TicketEvent in the same transaction. ``ALLOWED`` is the one
-table of legal moves. The deadline rules (the 24/48-hour callback promise,
+``transition()`` writes one ticket's columns through ``recovery.workflow.columns``
+(as the sweep's bulk writes in ``recovery.workflow.bulk`` do), and every change
+it makes writes a TicketEvent in the same transaction, announced to the apps
+that act on it (``recovery.signals``). ``ALLOWED`` is the one table of legal
+moves. The deadline rules (the 24/48-hour callback promise,
 counted from the moment the customer submitted, its reminders; the follow-up
 some days after the compensation is settled) are computed in ``recovery.sla``
 and stored by this package and nowhere else. The steps an agent takes live in ``recovery.services`` and ``recovery.compensation``; they
@@ -11,15 +13,16 @@ all move tickets through ``transition()``.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.owed import notifications_for_event
 from recovery.choices import OPEN_STATUSES, CompensationStatus, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import Compensation, Ticket, TicketEvent
+from recovery.signals import events_announce
 from recovery.sla import callback_columns, priority_for_complaint
+from recovery.workflow.columns import due_at_for, tickets_write
 
 S = Status
 CS = CompensationStatus
@@ -181,14 +184,6 @@ def transition(
     unknown = set(columns) - WORKFLOW_COLUMNS
     if unknown:
         raise ValueError(f"transition() does not write {sorted(unknown)}")
-    if "callback_due_at" in columns and columns["callback_due_at"] is None:
-        # A callback no longer owed needs no reminder.
-        columns["reminder_due_at"] = None
-    if {"callback_due_at", "follow_up_due_at"} & set(columns):
-        columns["due_at"] = next_due_at(
-            callback=columns.get("callback_due_at", ticket.callback_due_at),
-            follow_up=columns.get("follow_up_due_at", ticket.follow_up_due_at),
-        )
     payload = dict(payload or {})
     if to_status is not None:
         move_check(ticket=ticket, to_status=to_status, expected_version=expected_version)
@@ -198,11 +193,11 @@ def transition(
         raise StaleTicket()
     at = at or timezone.now()
     with transaction.atomic():
-        updated = Ticket.objects.filter(
-            pk=ticket.pk, version=expected_version, status=from_status
-        ).update(**columns, version=F("version") + 1, updated_at=at)
-        if updated != 1:
+        row = Ticket.objects.filter(pk=ticket.pk, version=expected_version, status=from_status)
+        if tickets_write(row, columns, at=at, ticket=ticket) != 1:
             raise StaleTicket()
+        ticket.version = expected_version + 1
+        # Announced with the ticket as it now stands: the emails the event owes read it.
         event = event_record(
             ticket=ticket,
             kind=kind,
@@ -213,16 +208,7 @@ def transition(
             to_status=to_status or "",
             at=at,
         )
-    for name, value in columns.items():
-        setattr(ticket, name, value)
-    ticket.version = expected_version + 1
-    ticket.updated_at = at
     return event
-
-
-def next_due_at(*, callback, follow_up):
-    """What the queue sorts by: the callback while it is owed, else the follow-up."""
-    return callback or follow_up
 
 
 def event_record(
@@ -236,8 +222,8 @@ def event_record(
     to_status="",
     at=None,
 ):
-    """Append one event to a ticket's timeline."""
-    return TicketEvent.objects.create(
+    """Append one event to a ticket's timeline, and announce it (``recovery.signals``)."""
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -247,6 +233,8 @@ def event_record(
         to_status=to_status,
         created_at=at or timezone.now(),
     )
+    events_announce([event])
+    return event
 
 
 def required_text(value, *, field, message):
@@ -266,14 +254,15 @@ def ticket_open(*, complaint, actor=None):
     """
     priority = priority_for_complaint(complaint=complaint)
     deadlines = callback_columns(submitted_at=complaint.submitted_at, priority=priority)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         complaint=complaint,
         status=Status.NEW,
         priority=priority,
-        due_at=deadlines["callback_due_at"],
         opened_at=complaint.submitted_at,
         **deadlines,
     )
+    ticket.due_at = due_at_for({}, ticket=ticket)
+    ticket.save(force_insert=True)
     event_record(
         ticket=ticket,
         kind=EventKind.OPENED,
@@ -324,7 +313,6 @@ def ticket_customer_message(*, ticket, text, source="tracking_page"):
         customer_visible=True,
         payload={"text": text, "source": source},
     )
-    notifications_for_event(event)
     if ticket.status == Status.RESOLVED:
         ticket_reopen(
             ticket=ticket,

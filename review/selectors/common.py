@@ -1,9 +1,18 @@
 """Small pieces the review's selectors share."""
 
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
 from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 
+from recovery.choices import NpsClass
 from recovery.models import Ticket
-from recovery.survey import NpsClass, nps_class
+from recovery.survey import nps_class
+from review.periods import Period
+
+# One row of figures as a selector returns it (often a values() row): column name to value.
+Row = Mapping[str, Any]
 
 # The NPS groups as score bounds a query can filter on, read off
 # recovery.survey.nps_class so the review and the survey flow never disagree.
@@ -11,21 +20,21 @@ PROMOTER_MIN = min(s for s in range(11) if nps_class(s) == NpsClass.PROMOTER)
 PASSIVE_MIN = min(s for s in range(11) if nps_class(s) == NpsClass.PASSIVE)
 
 
-def between(field, start, end):
+def between(field: str, start: datetime | date, end: datetime | date) -> Q:
     """``field`` in [start, end): the half-open span every period uses."""
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def in_period(field, period):
+def in_period(field: str, period: Period) -> Q:
     return between(field, period.start, period.end)
 
 
-def duration(later, earlier):
+def duration(later: str, earlier: str) -> ExpressionWrapper:
     """``later - earlier`` as a duration (interval on PostgreSQL)."""
     return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
 
 
-def of_ticket(column):
+def of_ticket(column: str) -> Subquery:
     """``column`` of the row's ticket (``ticket_id``), looked up by primary key, row by row.
 
     Surveys and compensation lines of a period are a small share of their

@@ -5,21 +5,25 @@ the same whether the period holds ten tickets or half a million.
 """
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models import Aggregate, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from complaints.models import Category, Complaint
-from recovery.choices import CompensationStatus, EventKind, Status
+from recovery.choices import CompensationStatus, EventKind, NpsClass, Status
 from recovery.models import Compensation, Survey, Ticket, TicketEvent
-from recovery.survey import NpsClass, nps_class
+from recovery.survey import nps_class
 from review.aggregates import Percentiles
+from review.periods import Period
 from review.selectors.common import (
     PASSIVE_MIN,
     PROMOTER_MIN,
+    Row,
     duration,
     in_period,
     of_ticket,
@@ -29,7 +33,7 @@ from review.selectors.common import (
 FIRST_CONTACT_BINS = ((0, 1), (1, 4), (4, 8), (8, 24), (24, 48), (48, 72), (72, None))
 
 
-def category_names():
+def category_names() -> dict[int, tuple[str, str]]:
     """``{pk: (name_en, name_fr)}`` for every category: a handful of rows, read once per page.
 
     Kept out of the aggregates, whose GROUP BY stays on narrow ids.
@@ -37,7 +41,7 @@ def category_names():
     return {pk: (en, fr) for pk, en, fr in Category.objects.values_list("pk", "name_en", "name_fr")}
 
 
-def complaints_received(*, period):
+def complaints_received(*, period: Period) -> list[Row]:
     """Complaints submitted in the period, counted per (channel, category id): ``[{...}]``."""
     return list(
         Complaint.objects.filter(in_period("submitted_at", period))
@@ -47,7 +51,7 @@ def complaints_received(*, period):
     )
 
 
-def promise_due(period, now):
+def promise_due(period: Period, now: datetime) -> Q:
     """Tickets whose callback promise fell due in the period, up to ``now``.
 
     A ticket closed as invalid before anybody called (spam, a duplicate) was
@@ -64,11 +68,11 @@ def promise_due(period, now):
 KEPT = Q(acknowledged_at__lte=F("callback_promised_at"))
 
 
-def promise_kept(period, now):
+def promise_kept(period: Period, now: datetime) -> Q:
     return promise_due(period, now) & KEPT
 
 
-def ticket_figures(*, period, now=None):
+def ticket_figures(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
     """The callback promise, first contact, breaches and resolution, in one pass over tickets.
 
     The rows read are those with any of the four moments in the period, each
@@ -97,7 +101,7 @@ def ticket_figures(*, period, now=None):
     return figures
 
 
-def first_contact_bins(*, period):
+def first_contact_bins(*, period: Period) -> list[tuple[int, int | None, int]]:
     """``[(low, high, contacts)]``: the first contacts of the period by hours since the complaint.
 
     A CASE stops at the first bin that fits, so each contact is compared a
@@ -121,7 +125,7 @@ def first_contact_bins(*, period):
     return [(low, high, counts.get(low, 0)) for low, high in FIRST_CONTACT_BINS]
 
 
-def resolution_moves(period):
+def resolution_moves(period: Period) -> tuple[QuerySet[TicketEvent], dict[str, Aggregate]]:
     """The timeline's moves into and out of resolved in the period, and how to count them.
 
     A reopened ticket loses its ``resolved_at``, so only the events remember
@@ -138,13 +142,13 @@ def resolution_moves(period):
     }
 
 
-def reopen_figures(*, period):
+def reopen_figures(*, period: Period) -> dict[str, int]:
     """Resolutions and reopenings (a move out of resolved) in the period."""
     moves, counts = resolution_moves(period)
     return moves.aggregate(**counts)
 
 
-def survey_aggregates():
+def survey_aggregates() -> dict[str, Aggregate]:
     """What is counted of a group of answers (the live page and the daily summary alike)."""
     return {
         "answers": Count("pk"),
@@ -160,7 +164,7 @@ def survey_aggregates():
     }
 
 
-def survey_figures(*, period):
+def survey_figures(*, period: Period) -> dict[str, Any]:
     """Follow-up answers given in the period: CSAT, NPS, and NPS at intake of the same tickets.
 
     An answer counts once; a ticket reopened and surveyed again counts each
@@ -181,10 +185,11 @@ def survey_figures(*, period):
     )
 
 
-def survey_totals(groups):
+def survey_totals(groups: Iterable[Row]) -> dict[str, Any]:
     """The survey figures from answer groups whose ``intake`` is the NPS group at intake ("" or None: no score)."""
     # A Counter: a figure no group added to reads as 0.
-    figures, csat_total = Counter(), 0
+    figures: dict[str, Any] = Counter()
+    csat_total = 0
     for group in groups:
         for key in ("answers", "csat_answers", "csat_satisfied", "nps_answers"):
             figures[key] += group[key]
@@ -210,14 +215,14 @@ def survey_totals(groups):
     return figures
 
 
-def given_in(period):
+def given_in(period: Period) -> QuerySet[Compensation]:
     """Compensation handed over in the period (fulfilled; "none" lines are recorded so too)."""
     return Compensation.objects.filter(
         in_period("fulfilled_at", period), status=CompensationStatus.FULFILLED
     )
 
 
-def compensation_by_kind(*, period):
+def compensation_by_kind(*, period: Period) -> list[Row]:
     """Lines and amount given per (kind, currency); currency "" for no amount."""
     return list(
         given_in(period)
@@ -227,7 +232,7 @@ def compensation_by_kind(*, period):
     )
 
 
-def compensation_by_currency(*, period):
+def compensation_by_currency(*, period: Period) -> list[Row]:
     """Per currency: the total given and the number of tickets it went to (for the average)."""
     return list(
         given_in(period)
@@ -238,7 +243,7 @@ def compensation_by_currency(*, period):
     )
 
 
-def breaches_per_day(*, period):
+def breaches_per_day(*, period: Period) -> list[tuple[date, int]]:
     """``[(day, breaches)]`` for every day of the period, days without one included."""
     counts = dict(
         Ticket.objects.filter(in_period("breached_at", period))
@@ -251,7 +256,7 @@ def breaches_per_day(*, period):
     return [(day, counts.get(day, 0)) for day in period.days()]
 
 
-def review_indicators(*, period, now=None):
+def review_indicators(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
     """Everything the indicators page shows but the category names: eight queries, whatever the period."""
     return {
         "received": complaints_received(period=period),

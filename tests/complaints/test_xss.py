@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.sending import notification_send
 from tests.factories import CustomerFactory, ticketed_complaint
 from tests.xss_corpus import PAYLOADS
 
@@ -54,9 +54,9 @@ def test_received_email_escapes_the_customers_name_in_html(hostile_complaint, se
     customer = hostile_complaint.customer
     customer.email = "hostile@example.com"
     customer.save()
-    from notifications.services import notification_queue_complaint_received
+    from tests.factories import received_email
 
-    notification_queue_complaint_received(ticket=hostile_complaint.ticket)
+    received_email(ticket=hostile_complaint.ticket)
     notification_send(notification_id=Notification.objects.get().pk)
     (message,) = mail.outbox
     html = message.alternatives[0][0]

@@ -8,8 +8,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from complaints.models import Category, Channel, Complaint, Customer
-from recovery.choices import AcknowledgeMethod, CompensationKind, Priority, Status
-from recovery.workflow import ticket_open
+from notifications.models import Notification, NotificationKind
+from recovery.choices import AcknowledgeMethod, CompensationKind, EventKind, Priority, Status
+from recovery.models import Ticket
+from recovery.sla import callback_columns, priority_for_complaint
+from recovery.workflow import due_at_for, event_record, ticket_open
 from shared.identifiers import new_reference, new_tracking_token
 
 
@@ -90,11 +93,49 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
 
 
-def ticketed_complaint(**kwargs):
+def ticketed_complaint(*, ticket=None, **kwargs):
+    """A complaint and its ticket, opened by ``ticket_open``; or inserted with ``ticket`` columns.
+
+    ``ticket`` (a dict of columns) gives a ticket as later steps would have
+    left it, written whole when its row is created: after creation only
+    ``recovery.workflow`` writes a ticket row (tests/recovery/test_single_writer.py).
+    """
     complaint = ComplaintFactory(**kwargs)
-    ticket_open(complaint=complaint)
+    if ticket is None:
+        ticket_open(complaint=complaint)
+    else:
+        ticket_insert(complaint=complaint, **ticket)
     complaint.refresh_from_db()
     return complaint
+
+
+def ticket_insert(*, complaint, **columns):
+    """What ``ticket_open`` writes for ``complaint``, with ``columns`` in place of its values.
+
+    The priority and the callback promise are the SLA's (the same functions
+    ``ticket_open`` calls; a test holds the two equal), ``due_at`` follows
+    from the deadlines unless given, and the OPENED event says what
+    ``ticket_open`` would have said.
+    """
+    priority = priority_for_complaint(complaint=complaint)
+    row = {
+        "status": Status.NEW,
+        "priority": priority,
+        "opened_at": complaint.submitted_at,
+        **callback_columns(submitted_at=complaint.submitted_at, priority=priority),
+        **columns,
+    }
+    row.setdefault("due_at", due_at_for({}, ticket=Ticket(**row)))
+    ticket = Ticket.objects.create(complaint=complaint, **row)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.OPENED,
+        customer_visible=True,
+        to_status=Status.NEW,
+        payload={"channel": complaint.channel, "priority": priority},
+        at=complaint.submitted_at,
+    )
+    return ticket
 
 
 def days_ago(days):
@@ -155,3 +196,8 @@ def ticket_in_status(status, *, actor=None, **complaint_kwargs):
         steps[step]()
     assert ticket.status == status
     return ticket
+
+
+def received_email(*, ticket):
+    """The "complaint received" outbox row, written when ``ticket`` opened (``notifications.owed``)."""
+    return Notification.objects.get(ticket=ticket, kind=NotificationKind.COMPLAINT_RECEIVED)

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from notifications.models import Notification, NotificationKind
-from notifications.services import notification_send
+from notifications.sending import notification_send
 from recovery.choices import CompensationKind, Status
 from recovery.compensation import compensation_approve, compensation_decline, compensation_propose
 from recovery.models import ApprovalLimit

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from notifications.models import Notification, NotificationStatus
-from notifications.services import notification_send
+from notifications.sending import notification_send
 from recovery.deadlines import ticket_breach
 from tests.factories import ManagerFactory, ticketed_complaint
 

@@ -18,7 +18,7 @@ from complaints.services import complaint_submit
 from notifications import emails
 from notifications.emails import BUILDERS
 from notifications.models import STAFF_KINDS, Notification, NotificationKind, NotificationStatus
-from notifications.services import notification_send
+from notifications.sending import notification_send
 from recovery.choices import CallbackOutcome, CompensationKind, Status
 from recovery.compensation import compensation_approve, compensation_fulfil, compensation_propose
 from recovery.deadlines import remind_due, ticket_breach

@@ -9,11 +9,11 @@ import pytest
 from complaints.models import Attachment
 from notifications.inbound import reply_text
 from notifications.models import InboundEmail, InboundStatus, NotificationKind
-from notifications.services import notification_queue, notification_queue_complaint_received
+from notifications.services import notification_queue
 from recovery.choices import EventKind, Status
 from recovery.models import Ticket, TicketEvent
 from tests.complaints.conftest import EXE_BYTES, PNG_BYTES
-from tests.factories import ticket_in_status, ticketed_complaint
+from tests.factories import received_email, ticket_in_status, ticketed_complaint
 from tests.notifications.esps import RIGHT_AUTH, WRONG_AUTH
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def messages(ticket):
 
 
 def customer_email(ticket):
-    return notification_queue_complaint_received(ticket=ticket)
+    return received_email(ticket=ticket)
 
 
 def test_a_reply_to_our_email_reaches_its_ticket_and_reopens_it_when_resolved(client):

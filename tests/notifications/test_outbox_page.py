@@ -3,9 +3,15 @@
 import pytest
 
 from notifications.models import Notification, NotificationKind, NotificationStatus
-from notifications.services import notification_queue, notification_queue_complaint_received
+from notifications.services import notification_queue
 from recovery.choices import EventKind
-from tests.factories import AgentFactory, ManagerFactory, UserFactory, ticketed_complaint
+from tests.factories import (
+    AgentFactory,
+    ManagerFactory,
+    UserFactory,
+    received_email,
+    ticketed_complaint,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def email():
     ticket = ticketed_complaint(language="fr").ticket
-    return notification_queue_complaint_received(ticket=ticket)
+    return received_email(ticket=ticket)
 
 
 def test_agents_see_every_email_newest_first_and_open_one_as_the_customer_sees_it(
@@ -35,7 +41,7 @@ def test_the_outbox_is_for_staff_only(client, email):
 
 
 def test_the_failed_tab_lists_only_emails_that_went_wrong(agent_client, email):
-    other = notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
+    other = received_email(ticket=ticketed_complaint().ticket)
     Notification.objects.filter(pk=email.pk).update(status=NotificationStatus.BOUNCED)
     page = agent_client.get("/agent/outbox/?show=trouble").content.decode()
     assert f"/agent/outbox/{email.pk}/" in page

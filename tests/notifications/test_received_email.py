@@ -4,12 +4,10 @@ import pytest
 from django.core import mail
 
 from notifications.models import Notification, NotificationStatus
-from notifications.services import (
-    notification_claim,
-    notification_queue_complaint_received,
-    notification_send,
-)
-from tests.factories import CustomerFactory, ticketed_complaint
+from notifications.owed import notifications_for_events
+from notifications.sending import notification_claim, notification_send
+from recovery.choices import EventKind
+from tests.factories import CustomerFactory, received_email, ticketed_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +20,7 @@ def test_received_email_is_in_the_customers_language_with_reference_and_link(
     language, subject_words, body_words
 ):
     complaint = ticketed_complaint(language=language)
-    notification = notification_queue_complaint_received(ticket=complaint.ticket)
+    notification = received_email(ticket=complaint.ticket)
     assert notification_send(notification_id=notification.pk) == NotificationStatus.SENT
     (message,) = mail.outbox
     assert complaint.reference in message.subject
@@ -36,15 +34,16 @@ def test_received_email_is_in_the_customers_language_with_reference_and_link(
 
 def test_same_event_never_makes_two_outbox_rows():
     complaint = ticketed_complaint()
-    first = notification_queue_complaint_received(ticket=complaint.ticket)
-    second = notification_queue_complaint_received(ticket=complaint.ticket)
+    first = received_email(ticket=complaint.ticket)
+    opened = complaint.ticket.events.get(kind=EventKind.OPENED)
+    (second,) = notifications_for_events([opened])
     assert first.pk == second.pk
     assert Notification.objects.count() == 1
 
 
 def test_a_row_is_claimed_once_and_sent_once():
     complaint = ticketed_complaint()
-    notification = notification_queue_complaint_received(ticket=complaint.ticket)
+    notification = received_email(ticket=complaint.ticket)
     assert notification_send(notification_id=notification.pk) == NotificationStatus.SENT
     assert notification_send(notification_id=notification.pk) is None
     assert not notification_claim(notification.pk)

@@ -9,15 +9,11 @@ import requests
 
 from notifications.failures import SendDeferred
 from notifications.models import Notification, NotificationKind, NotificationStatus
-from notifications.services import (
-    MAX_ATTEMPTS,
-    notification_queue,
-    notification_queue_complaint_received,
-    notification_send,
-)
+from notifications.sending import MAX_ATTEMPTS, notification_send
+from notifications.services import notification_queue
 from notifications.tasks import send_notification
 from recovery.choices import EventKind
-from tests.factories import ticketed_complaint
+from tests.factories import received_email, ticketed_complaint
 from tests.notifications.esps import Postmark
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +24,7 @@ POSTMARK = Postmark()
 
 @pytest.fixture
 def email():
-    return notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
+    return received_email(ticket=ticketed_complaint().ticket)
 
 
 def stored(notification):
@@ -164,7 +160,7 @@ def test_an_email_that_cannot_be_built_fails_loudly_without_calling_the_provider
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_sending_one_email_at_once_make_one_call(postmark):
-    email = notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
+    email = received_email(ticket=ticketed_complaint().ticket)
     start = threading.Barrier(2)
     results = []
 

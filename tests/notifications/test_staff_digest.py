@@ -9,16 +9,11 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationKind, NotificationStatus
-from notifications.services import (
-    DIGEST_WINDOW,
-    notification_claim,
-    notification_queue,
-    notification_queue_complaint_received,
-    notification_send,
-)
+from notifications.sending import DIGEST_WINDOW, notification_claim, notification_send
+from notifications.services import notification_queue
 from recovery.choices import EventKind
 from recovery.deadlines import breach_due
-from tests.factories import CustomerFactory, ManagerFactory, ticketed_complaint
+from tests.factories import CustomerFactory, ManagerFactory, received_email, ticketed_complaint
 from tests.notifications.esps import Postmark
 
 pytestmark = pytest.mark.django_db
@@ -100,10 +95,7 @@ def test_an_alert_older_than_the_window_is_left_to_its_own_send():
 
 def test_customer_emails_are_never_batched():
     customer = CustomerFactory(email="ada@example.com")
-    emails = [
-        notification_queue_complaint_received(ticket=ticketed_complaint(customer=customer).ticket)
-        for _ in range(2)
-    ]
+    emails = [received_email(ticket=ticketed_complaint(customer=customer).ticket) for _ in range(2)]
     for email in emails:
         assert notification_send(notification_id=email.pk) == NotificationStatus.SENT
     assert len(mail.outbox) == 2

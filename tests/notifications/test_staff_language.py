@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from notifications.models import Notification, NotificationKind, NotificationStatus, StaffProfile
-from notifications.services import notification_send
+from notifications.sending import notification_send
 from recovery.deadlines import remind_due, ticket_breach
 from recovery.services import ticket_assign
 from tests.factories import AgentFactory, ManagerFactory, ticketed_complaint

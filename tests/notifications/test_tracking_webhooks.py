@@ -5,14 +5,11 @@ import logging
 import pytest
 
 from notifications.models import DeliveryEvent, Notification, NotificationKind, NotificationStatus
-from notifications.services import (
-    notification_queue,
-    notification_queue_complaint_received,
-    notification_send,
-)
+from notifications.sending import notification_send
+from notifications.services import notification_queue
 from recovery.choices import EventKind
 from recovery.models import TicketEvent
-from tests.factories import ticketed_complaint
+from tests.factories import received_email, ticketed_complaint
 from tests.notifications.esps import WRONG_AUTH, Mailgun, Postmark
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +28,7 @@ def send(esp, api, notification):
 @pytest.fixture
 def sent(esp, provider_api):
     """A "complaint received" email the provider has accepted."""
-    return send(
-        esp, provider_api, notification_queue_complaint_received(ticket=ticketed_complaint().ticket)
-    )
+    return send(esp, provider_api, received_email(ticket=ticketed_complaint().ticket))
 
 
 def post(client, esp, sent, kind, **extra):
@@ -76,7 +71,7 @@ def test_a_mailgun_post_with_a_forged_signature_is_refused(client, settings, pro
     row = send(
         mailgun,
         provider_api,
-        notification_queue_complaint_received(ticket=ticketed_complaint().ticket),
+        received_email(ticket=ticketed_complaint().ticket),
     )
     forged = mailgun.event(
         "bounced", message_id=row.provider_message_id, recipient=row.recipient, key="guessed-key"
@@ -100,7 +95,7 @@ def test_an_event_without_an_id_posted_twice_is_handled_once(client, settings, p
     row = send(
         postmark,
         provider_api,
-        notification_queue_complaint_received(ticket=ticketed_complaint().ticket),
+        received_email(ticket=ticketed_complaint().ticket),
     )
     for _ in range(2):
         assert post(client, postmark, row, "opened").status_code == 200

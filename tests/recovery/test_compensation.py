@@ -374,7 +374,7 @@ def test_two_agents_approving_two_halves_at_once_are_taken_in_turn_and_the_secon
     """
     import time
 
-    from recovery import compensation as ledger
+    from notifications import receivers
     from tests.concurrency import race
     from tests.factories import AgentFactory
 
@@ -383,14 +383,16 @@ def test_two_agents_approving_two_halves_at_once_are_taken_in_turn_and_the_secon
     ticket = ticket_in_status(Status.APOLOGIZED, actor=first_agent)
     first = propose(ticket, first_agent, amount="45.00")
     second = propose(Ticket.objects.get(pk=ticket.pk), second_agent, amount="45.00")
-    notify = ledger.notifications_for_event
+    notify = receivers.notifications_for_events
 
-    def slow_for_the_first(event):
-        if event.payload.get("compensation") == first.pk:
-            time.sleep(1)  # committed only after this
-        return notify(event)
+    def slow_for_the_first(events, **kwargs):
+        # The approval's event is announced inside its transaction, after the
+        # ledger write: the approval commits only after this.
+        if any(event.payload.get("compensation") == first.pk for event in events):
+            time.sleep(1)
+        return notify(events, **kwargs)
 
-    monkeypatch.setattr(ledger, "notifications_for_event", slow_for_the_first)
+    monkeypatch.setattr(receivers, "notifications_for_events", slow_for_the_first)
 
     def approve(pk, agent, delay):
         def run():

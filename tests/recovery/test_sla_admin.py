@@ -154,7 +154,7 @@ def test_managers_permissions_are_granted_even_before_auth_has_made_them():
     from django.apps import apps
     from django.contrib.auth.models import Permission
 
-    from recovery.apps import ensure_roles_and_sla
+    from recovery.post_migrate import ensure_roles_and_sla
 
     Permission.objects.filter(content_type__app_label="recovery").delete()
     ensure_roles_and_sla(sender=apps.get_app_config("recovery"), using="default")

@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from notifications.models import Notification, NotificationKind
-from recovery.choices import CompensationKind, EventKind, Status
+from recovery.choices import CompensationKind, EventKind, NpsClass, Status
 from recovery.compensation import compensation_propose
 from recovery.deadlines import deadlines_sweep
 from recovery.models import Survey, SurveyOutcome, Ticket
 from recovery.models.survey import SURVEY_DAYS
 from recovery.services import ticket_resolve, ticket_start_follow_up
 from recovery.survey import (
-    NpsClass,
     SurveyClosed,
     latest_survey,
     nps_class,

@@ -1,7 +1,13 @@
-"""Run the deadline sweep once: for operators, and for deployments that use cron, not beat."""
+"""Run the beat's minute work once: for operators, and for deployments that use cron, not beat.
+
+The deadline sweep (recovery) and the requeue of unsent emails (notifications)
+are two beat tasks; this command is the project's, so it may run both.
+"""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from notifications.services import notifications_requeue_stale
 from recovery.deadlines import deadlines_sweep
 
 
@@ -13,9 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = deadlines_sweep()
+        requeued = notifications_requeue_stale(now=timezone.now())
         self.stdout.write(
             f"{counts['breached']} ticket(s) breached, {counts['reminded']} reminded, "
-            f"{counts['requeued']} unsent email(s) requeued."
+            f"{requeued} unsent email(s) requeued."
         )
         if counts["failed"]:
             self.stderr.write(f"{counts['failed']} ticket(s) could not be breached; see the log.")

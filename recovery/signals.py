@@ -1,0 +1,20 @@
+"""What recovery announces, for the apps built on it to act on without recovery knowing them.
+
+``events_recorded`` is sent with every TicketEvent as it is written, inside the
+transaction that writes it: ``events`` is the list just recorded (one for an
+agent's step, a batch for the sweep), ``batch`` says which. A receiver's writes
+commit with the event or not at all, and a receiver that raises rolls the step
+back: notifications subscribes to write the outbox rows the events owe.
+"""
+
+from django.dispatch import Signal
+
+events_recorded = Signal()
+
+
+def events_announce(events, *, batch=False):
+    """Tell the subscribers about ``events`` (already saved); returns ``events``."""
+    events = list(events)
+    if events:
+        events_recorded.send(sender="recovery", events=events, batch=batch)
+    return events
