@@ -14,11 +14,11 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/amends
 TEST_REDIS_URL ?= redis://127.0.0.1:6379
 PYTEST_ARGS ?=
 
-.PHONY: help install run seed test lint browser-deps messages bench clean
+.PHONY: help install run seed test lint typecheck browser-deps messages bench clean
 
 help:
 	@echo "make run    install, migrate, load demo data and start web + worker + beat"
-	@echo "make test   install and run ruff and the whole test suite"
+	@echo "make test   install and run ruff, mypy and the whole test suite"
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -63,8 +63,14 @@ lint: install
 TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/15 \
   CACHE_URL=$(TEST_REDIS_URL)/14 AMENDS_VAR_DIR=$(CURDIR)/var/test STATIC_MANIFEST=0
 
+# mypy with the Django and DRF plugins: services and selectors must carry hints (pyproject.toml).
+# It reads config.settings as the app does, so it needs no database or broker.
+typecheck: install
+	$(VENV)/bin/mypy
+
 test: install browser-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(TEST_ENV) $(VENV)/bin/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
 
 # Rebuild the French catalogue after changing UI text (needs GNU gettext).
@@ -73,4 +79,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache .mypy_cache

@@ -119,7 +119,9 @@ class ErrorDetailSerializer(serializers.Serializer):
     # (A declared field may be called "fields": DRF's metaclass moves it aside.)
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    fields = serializers.DictField(  # type: ignore[assignment]  # a field, moved aside by DRF
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -9,8 +9,9 @@ a bounce changes nothing.
 
 import hashlib
 import logging
+from datetime import datetime
 
-from anymail.signals import EventType
+from anymail.signals import AnymailTrackingEvent, EventType
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -39,7 +40,7 @@ MOVES = {
 }
 
 
-def event_id_of(event):
+def event_id_of(event: AnymailTrackingEvent) -> str:
     """The provider's id for the event; for providers without one (Postmark's
     deliveries and opens), a hash of what makes it this event, so a repost
     still matches."""
@@ -51,7 +52,7 @@ def event_id_of(event):
 
 
 @transaction.atomic
-def delivery_event_record(*, event, esp_name):
+def delivery_event_record(*, event: AnymailTrackingEvent, esp_name: str) -> DeliveryEvent | None:
     """Store one tracking event, once, and move the outbox rows it is about.
 
     Returns the stored DeliveryEvent, or None when it was handled before. All
@@ -92,13 +93,13 @@ def delivery_event_record(*, event, esp_name):
     return stored
 
 
-def _move(ids, status, *, at):
+def _move(ids: list[int], status: str, *, at: datetime) -> None:
     """Move the rows ``ids`` forward to ``status``; rows already past it keep theirs."""
     earlier = FORWARD[: FORWARD.index(status)]
     # Locked: a bounce and a complaint for one email arriving together
     # must not both read "sent" and both act on it.
     moving = list(Notification.objects.select_for_update().filter(pk__in=ids, status__in=earlier))
-    changes = {"status": status}
+    changes: dict[str, str | datetime] = {"status": status}
     if status == S.DELIVERED:
         changes["delivered_at"] = at
     Notification.objects.filter(pk__in=[row.pk for row in moving]).update(**changes)
@@ -108,7 +109,7 @@ def _move(ids, status, *, at):
                 _tell_the_agent_to_call(row)
 
 
-def _tell_the_agent_to_call(notification):
+def _tell_the_agent_to_call(notification: Notification) -> None:
     """An internal note on the ticket: the customer did not get our email, so phone them."""
     with translation.override(settings.LANGUAGE_CODE):
         # The ticket page's banner says the same (templates/recovery/ticket.html).

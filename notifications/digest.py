@@ -6,6 +6,8 @@ other pending alerts with it (services.notification_claim), and this module
 writes them up as one list, each with its kind, reference and ticket link.
 """
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
@@ -13,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import ngettext_lazy
 
 from notifications import emails
-from notifications.models import NotificationKind
+from notifications.models import Notification, NotificationKind
 
 K = NotificationKind
 
@@ -41,12 +43,12 @@ COUNTED = {
 }
 
 
-def _summary(notifications):
-    counts = {}
+def _summary(notifications: Sequence[Notification]) -> str:
+    counts: dict[str, int] = {}
     for notification in notifications:
         counts[notification.kind] = counts.get(notification.kind, 0) + 1
     return ", ".join(
-        str(COUNTED[kind] % {"count": count})
+        str(COUNTED[K(kind)] % {"count": count})
         if kind in COUNTED
         # A staff kind added later reads "2 × <its label>" until it gets its own words.
         else f"{count} × {NotificationKind(kind).label}"
@@ -54,7 +56,7 @@ def _summary(notifications):
     )
 
 
-def build(notifications):
+def build(notifications: Sequence[Notification]) -> tuple[str, EmailMultiAlternatives]:
     """``(subject, message)``: one email to the recipient of ``notifications`` listing them all.
 
     ``notifications`` share a recipient and are staff kinds, loaded with their

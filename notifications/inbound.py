@@ -14,13 +14,16 @@ The review reasons are codes for the reviewer's page to label, not text.
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 
+from anymail.inbound import AnymailInboundMessage
+from anymail.signals import AnymailInboundEvent
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
-from complaints.models import Attachment
+from complaints.models import Attachment, Complaint
 from complaints.uploads import check_attachment, stored_name
 from notifications.models import STAFF_KINDS, InboundEmail, InboundStatus, Notification
 from recovery.models import Ticket
@@ -47,7 +50,7 @@ QUOTE_STARTS = re.compile(
 MAX_TEXT = 10_000
 
 
-def reply_text(text):
+def reply_text(text: str | None) -> str:
     """The customer's own words: the text above the quoted history, without "> " lines."""
     lines = []
     for line in (text or "").splitlines():
@@ -58,14 +61,14 @@ def reply_text(text):
     return "\n".join(lines).strip()
 
 
-def _recipients(message):
+def _recipients(message: AnymailInboundMessage) -> list[str]:
     addresses = [a.addr_spec for a in message.to + message.cc + message.bcc]
     if message.envelope_recipient:
         addresses.append(str(message.envelope_recipient))
     return list(dict.fromkeys(addresses))
 
 
-def _reply_tokens(addresses):
+def _reply_tokens(addresses: list[str]) -> list[str]:
     local, _at, domain = settings.AMENDS["REPLY_TO"].partition("@")
     pattern = re.compile(
         rf"^{re.escape(local)}\+([A-Za-z0-9_-]{{1,32}})@{re.escape(domain)}$", re.IGNORECASE
@@ -73,13 +76,13 @@ def _reply_tokens(addresses):
     return [match.group(1) for match in map(pattern.match, addresses) if match]
 
 
-def _sender(message):
+def _sender(message: AnymailInboundMessage) -> str:
     sender = message.from_email
     # None, or several From addresses: nobody we could check.
     return sender.addr_spec.lower() if hasattr(sender, "addr_spec") else ""
 
 
-def _match(*, tokens, subject, sender):
+def _match(*, tokens: list[str], subject: str, sender: str) -> tuple[Ticket | None, str]:
     """``(ticket, reason)``: the ticket it is a reply to, and why it waits for review ("" if not)."""
     reason = ""
     if tokens:
@@ -108,7 +111,7 @@ def _match(*, tokens, subject, sender):
     return ticket, ""
 
 
-def _held(message):
+def _held(message: AnymailInboundMessage) -> str:
     """Why a matched email should still not count as the customer's message, or ""."""
     auto = (message.get("Auto-Submitted") or "no").strip().lower()
     precedence = (message.get("Precedence") or "").strip().lower()
@@ -119,7 +122,14 @@ def _held(message):
     return SPAM if message.spam_detected else ""
 
 
-def _message_id(event, message, *, sender, subject, body):
+def _message_id(
+    event: AnymailInboundEvent,
+    message: AnymailInboundMessage,
+    *,
+    sender: str,
+    subject: str,
+    body: str,
+) -> str:
     """The Message-ID header (a provider's retry repeats it), the provider's id, or a hash."""
     message_id = (message.get("Message-ID") or "").strip() or (event.event_id or "")
     if not message_id:
@@ -128,9 +138,12 @@ def _message_id(event, message, *, sender, subject, body):
     return message_id[:255]
 
 
-def _store_attachments(complaint, parts):
+def _store_attachments(
+    complaint: Complaint, parts: Sequence[AnymailInboundMessage]
+) -> tuple[list[str], list[str]]:
     """Keep the files the public form would accept; return (kept names, refused names)."""
-    kept, refused = [], []
+    kept: list[str] = []
+    refused: list[str] = []
     for part in parts:
         name = (part.get_filename() or "attachment")[:255]
         try:
@@ -162,7 +175,7 @@ def _store_attachments(complaint, parts):
     return kept, refused
 
 
-def inbound_email_receive(*, event, esp_name):
+def inbound_email_receive(*, event: AnymailInboundEvent, esp_name: str) -> InboundEmail | None:
     """Store one inbound email, once, and add it to its ticket if it is the customer's reply.
 
     Returns the InboundEmail, or None when this email was received before.
@@ -202,6 +215,7 @@ def inbound_email_receive(*, event, esp_name):
         if reason:
             logger.info("Inbound email %s kept for review: %s", inbound.pk, reason)
             return inbound
+        assert ticket is not None  # _match gives a reason whenever it finds no ticket
         kept, refused = _store_attachments(ticket.complaint, parts)
         if not text and not kept:
             inbound.reason = EMPTY

@@ -12,11 +12,15 @@ then an hour shorter or longer than the wall clock says, as it is for the
 people on duty, and every result is an exact UTC instant.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Self
 from zoneinfo import ZoneInfo
 
 from django.db.models import prefetch_related_objects
+
+from recovery.models import SlaSettings
 
 # How far ahead to look for opening time. Holidays that close every day would
 # otherwise make the search endless; past this horizon the window is counted
@@ -29,11 +33,11 @@ class Calendar:
     """Opening spans per weekday, closed dates, and the time zone they are read in."""
 
     time_zone: str
-    spans: dict  # weekday (0 = Monday) -> [(opens, closes), ...] as datetime.time
-    holidays: frozenset = frozenset()
+    spans: dict[int, list[tuple[time, time]]]  # weekday (0 = Monday) -> [(opens, closes), ...]
+    holidays: frozenset[date] = frozenset()
 
     @classmethod
-    def from_sla(cls, sla):
+    def from_sla(cls, sla: SlaSettings) -> Self:
         """The calendar of an ``SlaSettings`` row: two queries, once per instance.
 
         The rows are prefetched onto ``sla`` because one instance serves many
@@ -41,7 +45,7 @@ class Calendar:
         asking for several); ``sla.refresh_from_db()`` forgets them.
         """
         prefetch_related_objects([sla], "opening_hours", "holidays")
-        spans = {}
+        spans: dict[int, list[tuple[time, time]]] = {}
         for row in sla.opening_hours.all():
             spans.setdefault(row.weekday, []).append((row.opens, row.closes))
         return cls(
@@ -51,11 +55,11 @@ class Calendar:
         )
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not any(self.spans.values())
 
 
-def open_time_add(start, duration, *, calendar):
+def open_time_add(start: datetime, duration: timedelta, *, calendar: Calendar) -> datetime:
     """The moment ``duration`` of opening time has passed since ``start``, in UTC.
 
     Counting begins at ``start`` if the team is open then, else at the next
@@ -74,7 +78,7 @@ def open_time_add(start, duration, *, calendar):
     return start.astimezone(UTC) + duration
 
 
-def next_opening(at, *, calendar):
+def next_opening(at: datetime, *, calendar: Calendar) -> datetime:
     """``at`` itself if the team is open then, else the next opening, in UTC.
 
     A closing time is not open: a reminder falling due at 17:00 waits for the
@@ -87,7 +91,7 @@ def next_opening(at, *, calendar):
     return at.astimezone(UTC)
 
 
-def _open_spans(start, calendar):
+def _open_spans(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
     """(begin, end) in UTC of each opening span ending after ``start``, clipped to it."""
     zone = ZoneInfo(calendar.time_zone)
     start = start.astimezone(UTC)
@@ -104,9 +108,9 @@ def _open_spans(start, calendar):
         day += timedelta(days=1)
 
 
-def _merged(spans):
+def _merged(spans: Iterable[tuple[time, time]]) -> list[tuple[time, time]]:
     """The day's spans in order, overlapping or touching ones joined, so no hour counts twice."""
-    merged = []
+    merged: list[tuple[time, time]] = []
     for opens, closes in sorted(spans):
         if closes <= opens:
             continue

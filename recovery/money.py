@@ -27,11 +27,13 @@ _SIGNS = {
 _SIGN_AFTER = {"fr"}
 
 
-def _language(language=None):
+def _language(language: str | None = None) -> str:
     return (language or get_language() or "en").split("-")[0]
 
 
-def money_format(amount, currency, *, language=None):
+def money_format(
+    amount: Decimal | str | None, currency: str, *, language: str | None = None
+) -> str:
     """``amount`` in ``currency`` as the reader's language writes it: "€1,250.00", "1 250,00 €".
 
     ``amount`` is a Decimal (or its string); ``None`` gives "". Always two
@@ -56,7 +58,7 @@ def money_format(amount, currency, *, language=None):
     return f"{sign}{number}" if not sign[-1:].isalpha() else f"{sign}{NBSP}{number}"
 
 
-def amount_parse(text):
+def amount_parse(text: str | None) -> str:
     """What the agent typed, in the active language, as the text of a Decimal: "1 250,50" → "1250.50".
 
     The language's decimal separator becomes a point (a point is accepted in

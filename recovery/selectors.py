@@ -1,9 +1,13 @@
 """Reads for the agents' pages, and the questions the workflow asks of the ledger."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -12,6 +16,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -19,6 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import (
@@ -29,13 +35,16 @@ from recovery.choices import (
 )
 from recovery.models import ApprovalLimit, CallbackAttempt, Compensation, Ticket, TicketEvent
 from recovery.money import money_format
-from shared.roles import AGENTS, MANAGERS, is_agent, is_manager
+from shared.roles import AGENTS, MANAGERS, UserLike, is_agent, is_manager
+
+if TYPE_CHECKING:  # a typing helper of django-stubs, not installed in production
+    from django_stubs_ext import WithAnnotations
 
 # What counts against an agent's limit on a ticket: what was granted, handed over yet or not.
 GRANTED_STATUSES = (CompensationStatus.APPROVED, CompensationStatus.FULFILLED)
 
 
-def ticket_for_agent(reference):
+def ticket_for_agent(reference: str) -> Ticket | None:
     """One ticket with everything its page shows, in a fixed number of queries.
 
     However long the timeline or the ledger, the page costs the same: each
@@ -59,7 +68,7 @@ def ticket_for_agent(reference):
     )
 
 
-def ticket_for_api(reference):
+def ticket_for_api(reference: str) -> Ticket | None:
     """``ticket_for_agent`` plus the callback attempts, which the API lists and the page does not.
 
     One more query, whatever the number of calls; kept apart so that the
@@ -74,7 +83,13 @@ def ticket_for_api(reference):
     return ticket
 
 
-def breached_tickets(*, since=None, until=None, assignee_id=None, category_id=None):
+def breached_tickets(
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    assignee_id: int | None = None,
+    category_id: int | None = None,
+) -> QuerySet[Ticket]:
     """Tickets whose callback promise the sweep marked broken, open or closed, for the managers.
 
     ``since`` (inclusive) and ``until`` (exclusive) bound ``breached_at``.
@@ -94,7 +109,7 @@ def breached_tickets(*, since=None, until=None, assignee_id=None, category_id=No
     return tickets
 
 
-def ledger_is_settled(*, ticket):
+def ledger_is_settled(*, ticket: Ticket) -> bool:
     """True when nothing waits for approval or hand-over and at least one line is settled."""
     statuses = set(ticket.compensations.values_list("status", flat=True))
     return not statuses & set(PENDING_COMPENSATION_STATUSES) and bool(
@@ -102,7 +117,19 @@ def ledger_is_settled(*, ticket):
     )
 
 
-def compensations_with_authority():
+class Authority(TypedDict):
+    """The columns ``compensations_with_authority`` adds to each ledger line."""
+
+    approved_on_ticket: Decimal
+    agent_limit: Decimal | None
+    within_agents_limit: bool
+
+
+# A ledger line read through ``compensations_with_authority``.
+LineWithAuthority: TypeAlias = "WithAnnotations[Compensation, Authority]"
+
+
+def compensations_with_authority() -> QuerySet[LineWithAuthority]:
     """Ledger lines, each annotated with what an agent's approval of it would come to.
 
     ``approved_on_ticket``: the amount already approved or handed over on the
@@ -146,7 +173,7 @@ def compensations_with_authority():
     )
 
 
-def compensation_approvable_by(*, compensation, user):
+def compensation_approvable_by(*, compensation: LineWithAuthority, user: UserLike) -> bool:
     """Whether ``user`` has the authority to approve this line (its status aside).
 
     ``compensation`` comes from ``compensations_with_authority()``. Managers
@@ -157,12 +184,14 @@ def compensation_approvable_by(*, compensation, user):
     return is_agent(user) and compensation.within_agents_limit
 
 
-def compensations_approvable_by(*, compensations, user):
+def compensations_approvable_by(
+    *, compensations: Iterable[LineWithAuthority], user: UserLike
+) -> set[int]:
     """The pks of the lines ``user`` may approve (lines from ``compensations_with_authority``)."""
     return {c.pk for c in compensations if compensation_approvable_by(compensation=c, user=user)}
 
 
-def approval_refusal(*, compensation, user):
+def approval_refusal(*, compensation: LineWithAuthority, user: UserLike) -> str | Promise | None:
     """Why ``user`` may not approve ``compensation``, naming the limit and what is approved; or None."""
     if compensation_approvable_by(compensation=compensation, user=user):
         return None
@@ -193,7 +222,7 @@ class Allowance:
     approved: Decimal
 
 
-def approval_allowances(*, user, ledger):
+def approval_allowances(*, user: UserLike, ledger: Iterable[Compensation]) -> list[Allowance]:
     """For an agent, one Allowance per currency with a limit; none for a manager (no limit).
 
     ``ledger`` is the ticket's lines (a prefetched list costs no query); the
@@ -202,7 +231,7 @@ def approval_allowances(*, user, ledger):
     """
     if is_manager(user):
         return []
-    approved = {}
+    approved: dict[str, Decimal] = {}
     for line in ledger:
         if line.amount is not None and line.status in GRANTED_STATUSES:
             approved[line.currency] = approved.get(line.currency, Decimal("0")) + line.amount
@@ -212,7 +241,7 @@ def approval_allowances(*, user, ledger):
     ]
 
 
-def assignable_agents():
+def assignable_agents() -> list[User]:
     """Active users who may be given tickets: agents, managers and superusers."""
     return list(
         get_user_model()
@@ -234,7 +263,14 @@ _STEPS = {
 }
 
 
-def ticket_next_step(ticket):
+class NextStep(TypedDict):
+    step: str
+    label: Promise
+    due: datetime | None
+    compensation: Compensation | None
+
+
+def ticket_next_step(ticket: Ticket) -> NextStep | None:
     """What the agent should do next on ``ticket``, and by when; None once it is closed.
 
     Returns ``{"step", "label", "due", "compensation"}``: ``step`` names the

@@ -11,17 +11,18 @@ rule, counted from a different start (``callback_start``); ``submitted_at``
 below is that start.
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, Q
 
+from complaints.models import Complaint
 from recovery import business_hours
 from recovery.choices import Priority
 from recovery.models import SlaSettings
 
 
-def window_end(*, start, hours, sla):
+def window_end(*, start: datetime, hours: float, sla: SlaSettings) -> datetime:
     """``start`` plus ``hours`` of the SLA clock: real hours, or opening hours when on.
 
     Counted in UTC: Python adds a timedelta to a zoned datetime in wall-clock
@@ -34,13 +35,17 @@ def window_end(*, start, hours, sla):
     return start.astimezone(UTC) + timedelta(hours=hours)
 
 
-def callback_due_at(*, submitted_at, priority, sla=None):
+def callback_due_at(
+    *, submitted_at: datetime, priority: str, sla: SlaSettings | None = None
+) -> datetime:
     """When the customer must have been called back by, for this priority."""
     sla = sla or SlaSettings.current()
     return window_end(start=submitted_at, hours=sla.hours_for(priority), sla=sla)
 
 
-def reminder_times(*, submitted_at, priority, sla=None):
+def reminder_times(
+    *, submitted_at: datetime, priority: str, sla: SlaSettings | None = None
+) -> list[datetime]:
     """When the agents are reminded of the callback: at each configured share of the window.
 
     Counted in opening hours, a share can run out just as the team closes; that
@@ -58,7 +63,14 @@ def reminder_times(*, submitted_at, priority, sla=None):
     return times
 
 
-def callback_columns(*, submitted_at, priority, reminders_sent=0, now=None, sla=None):
+def callback_columns(
+    *,
+    submitted_at: datetime,
+    priority: str,
+    reminders_sent: int = 0,
+    now: datetime | None = None,
+    sla: SlaSettings | None = None,
+) -> dict[str, datetime | None]:
     """The callback deadline and the next reminder owed, as ``transition()`` changes.
 
     Reminders already sent are not sent again, and one whose time has already
@@ -76,7 +88,7 @@ def callback_columns(*, submitted_at, priority, reminders_sent=0, now=None, sla=
     }
 
 
-def callback_start(*, opened_at, second_attempt_at=None):
+def callback_start(*, opened_at: datetime, second_attempt_at: datetime | None = None) -> datetime:
     """Where the callback owed is counted from: the submission, or a second attempt's answer.
 
     A second attempt's callback is the one owed while ``second_attempt_at``
@@ -92,14 +104,16 @@ def callback_start(*, opened_at, second_attempt_at=None):
 PROMISE_UNBROKEN = Q(breached_at__isnull=True) | Q(breached_at__lt=F("second_attempt_at"))
 
 
-def promise_broken(*, breached_at, second_attempt_at):
+def promise_broken(*, breached_at: datetime | None, second_attempt_at: datetime | None) -> bool:
     """True when the callback promise now owed is marked broken (``PROMISE_UNBROKEN``'s negation)."""
     if breached_at is None:
         return False
     return second_attempt_at is None or breached_at >= second_attempt_at
 
 
-def second_attempt_columns(*, answered_at, priority, sla=None):
+def second_attempt_columns(
+    *, answered_at: datetime, priority: str, sla: SlaSettings | None = None
+) -> dict[str, datetime | int | None]:
     """The new callback a second attempt owes, as ``transition()`` changes.
 
     The priority's window counted from the unhappy answer, with its
@@ -115,26 +129,26 @@ def second_attempt_columns(*, answered_at, priority, sla=None):
     return {**columns, "reminders_sent": 0}
 
 
-def next_reminder_at(*, submitted_at, priority, reminders_sent, sla=None):
+def next_reminder_at(
+    *, submitted_at: datetime, priority: str, reminders_sent: int, sla: SlaSettings | None = None
+) -> datetime | None:
     """The reminder after the ``reminders_sent`` first ones, or None when none is left."""
     times = reminder_times(submitted_at=submitted_at, priority=priority, sla=sla)
     return times[reminders_sent] if reminders_sent < len(times) else None
 
 
-def follow_up_due_at(*, settled_at, sla=None):
+def follow_up_due_at(*, settled_at: datetime, sla: SlaSettings | None = None) -> datetime:
     """When to ask the customer whether the remedy worked: some days after it was settled."""
     sla = sla or SlaSettings.current()
     return settled_at.astimezone(UTC) + timedelta(days=sla.follow_up_days)
 
 
-def priority_for_complaint(*, complaint):
+def priority_for_complaint(*, complaint: Complaint) -> Priority:
     """The category's default priority, raised to high for a repeat complainant.
 
     Somebody who complained again within the last 90 days was let down twice:
     their callback is the more urgent one.
     """
-    from complaints.models import Complaint
-
     if complaint.category.default_priority == Priority.HIGH:
         return Priority.HIGH
     window = timedelta(days=settings.AMENDS["REPEAT_COMPLAINANT_DAYS"])

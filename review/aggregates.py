@@ -7,14 +7,18 @@ of ``make run``.
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, BooleanField, DurationField, Field, Func, Value
+from django.db.models.sql.compiler import SQLCompiler
 
 SQLITE_PERCENTILES = "amends_percentiles_cont"
 
 
-def _interpolate(ordered, fraction):
+def _interpolate(ordered: Sequence[float], fraction: float) -> float:
     position = (len(ordered) - 1) * fraction
     low, high = math.floor(position), math.ceil(position)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
@@ -27,16 +31,16 @@ class _PercentilesCont:
     default's data; PostgreSQL, which production uses, sorts on its side.
     """
 
-    def __init__(self):
-        self.values = []
-        self.fractions = None
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.fractions = "[]"  # JSON, set by the first step
 
-    def step(self, fractions, value):
+    def step(self, fractions: str, value: float | None) -> None:
         self.fractions = fractions
         if value is not None:
             self.values.append(value)
 
-    def finalize(self):
+    def finalize(self) -> str | None:
         # No row got through the FILTER: SQL NULL, as PostgreSQL answers.
         if not self.values:
             return None
@@ -47,11 +51,13 @@ class _PercentilesCont:
 class _Quantiles(Field):
     """What Percentiles returns: a list, one value per fraction, in the measured field's type."""
 
-    def __init__(self, count, base=None):
+    def __init__(self, count: int, base: Field | None = None) -> None:
         self.count, self.base = count, base
         super().__init__()
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(
+        self, value: Any, expression: Any, connection: BaseDatabaseWrapper
+    ) -> list[Any]:
         if value is None:
             return [None] * self.count
         if isinstance(value, str):  # SQLite's JSON; durations come as microseconds
@@ -77,7 +83,7 @@ class Percentiles(Aggregate):
         "%(function)s(ARRAY[%(fractions)s]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
     )
 
-    def __init__(self, expression, fractions, **extra):
+    def __init__(self, expression: Any, fractions: Iterable[float], **extra: Any) -> None:
         fractions = [float(f) for f in fractions]
         if not fractions or not all(0 <= f <= 1 for f in fractions):
             raise ValueError("Percentiles need fractions between 0 and 1.")
@@ -91,7 +97,9 @@ class Percentiles(Aggregate):
             **extra,
         )
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         # SQLite has no ordered-set aggregates; register ours on this
         # connection (cheap, idempotent) before the query that needs it runs.
         connection.ensure_connection()
@@ -112,23 +120,28 @@ class ContainsAny(Func):
     output_field = BooleanField()
     arity = None
 
-    def __init__(self, expression, words):
+    def __init__(self, expression: Any, words: Iterable[str]) -> None:
         patterns = [Value(f"%{_escape_like(word)}%") for word in words]
         if not patterns:
             raise ValueError("ContainsAny needs at least one word.")
         super().__init__(expression, *patterns)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(  # type: ignore[override]  # compiles its own SQL: no function or template
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         text, *patterns = self.get_source_expressions()
         text_sql, text_params = compiler.compile(text)
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[Any] = []
         for pattern in patterns:
             pattern_sql, pattern_params = compiler.compile(pattern)
             parts.append(f"{text_sql} LIKE {pattern_sql} ESCAPE '\\'")
             params.extend((*text_params, *pattern_params))
         return f"({' OR '.join(parts)})", tuple(params)
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         text, *patterns = self.get_source_expressions()
         text_sql, params = compiler.compile(text)
         compiled = [compiler.compile(pattern) for pattern in patterns]
@@ -137,5 +150,5 @@ class ContainsAny(Func):
         return f"({text_sql} LIKE ANY(ARRAY[{array}]::text[]))", tuple(params)
 
 
-def _escape_like(word):
+def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

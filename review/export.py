@@ -6,20 +6,23 @@ so the figures are the page's, cell for cell. Big tables read their rows with
 """
 
 import csv
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
 from django.utils import translation
 
+from review.tables.base import Table
+
 
 class _Echo:
     """A file-like object whose write() hands the line back, for csv.writer in a generator."""
 
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def _cell(value):
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -27,7 +30,7 @@ def _cell(value):
     return str(value)
 
 
-def csv_lines(table, *, batch=500):
+def csv_lines(table: Table, *, batch: int = 500) -> Iterator[str]:
     """The table as CSV text, ``batch`` rows per chunk: each chunk costs the server a write."""
     writer = csv.writer(_Echo())
     yield writer.writerow([str(column.label) for column in table.columns])
@@ -41,10 +44,10 @@ def csv_lines(table, *, batch=500):
         yield "".join(lines)
 
 
-def csv_response(table, *, filename):
+def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
     language = translation.get_language()
 
-    def lines():
+    def lines() -> Iterator[str]:
         # The labels of lazily built rows are translated as they stream,
         # after the view has returned: keep the request's language for them.
         with translation.override(language):

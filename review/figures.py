@@ -7,20 +7,25 @@ None when read live, else when the summary it came from was refreshed; and
 recounted yet and was counted live instead (None when there was none).
 """
 
+from datetime import datetime
+from typing import Any
+
 from review.daily import read as daily
+from review.daily.read import Summary
+from review.periods import Period
 from review.selectors import agents as agent_selectors
 from review.selectors import indicators as indicator_selectors
 from review.selectors import lessons as lesson_selectors
 
 
-def _provenance(source, period):
+def _provenance(source: Summary | None, period: Period) -> dict[str, Any]:
     if source is None:
         return {"summary_at": None, "counted_live_from": None}
     live = source.live_days(period.first_day, period.last_day)
     return {"summary_at": source.refreshed_at, "counted_live_from": live and live[0]}
 
 
-def review_indicators(*, period, now=None):
+def review_indicators(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
     """The indicators page: ten queries live; from the summary eight, and eleven more for the days counted live."""
     source = daily.summary_source(period, now=now)
     categories = indicator_selectors.category_names()
@@ -32,7 +37,7 @@ def review_indicators(*, period, now=None):
     return {**figures, **_provenance(source, period)}
 
 
-def review_agents(*, period, now=None):
+def review_agents(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
     source = daily.summary_source(period, now=now)
     staff = agent_selectors.staff_names()
     if source:
@@ -43,7 +48,7 @@ def review_agents(*, period, now=None):
     return {**figures, **_provenance(source, period)}
 
 
-def review_lessons(*, period, now=None):
+def review_lessons(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
     """What the complaints teach: the complaint mix, compensation given per kind, category names."""
     source = daily.summary_source(period, now=now)
     if source:

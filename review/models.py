@@ -10,6 +10,8 @@ Agents are plain ids, not foreign keys: a summary row outlives nobody's
 account and must not block deleting one.
 """
 
+from typing import Self
+
 from django.db import models
 
 
@@ -26,11 +28,11 @@ class DailySummary(models.Model):
     class Meta:
         db_table = "recovery_dailysummary"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"daily summary, refreshed {self.refreshed_at}"
 
     @classmethod
-    def current(cls):
+    def current(cls) -> Self:
         return cls.objects.get_or_create(pk=1)[0]
 
 
@@ -42,7 +44,7 @@ class DayRow(models.Model):
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{type(self).__name__} {self.day}"
 
 

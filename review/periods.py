@@ -8,6 +8,7 @@ means by it, whatever the DST change in the middle.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -17,15 +18,15 @@ KINDS = ("week", "month", "custom")
 MAX_DAYS = 731
 
 
-def _midnight(day):
+def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _month_start(day):
+def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _next_month(day):
+def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
@@ -38,21 +39,21 @@ class Period:
     last_day: date
 
     @property
-    def start(self):
+    def start(self) -> datetime:
         return _midnight(self.first_day)
 
     @property
-    def end(self):
+    def end(self) -> datetime:
         return _midnight(self.last_day + timedelta(days=1))
 
     @property
-    def length(self):
+    def length(self) -> int:
         return (self.last_day - self.first_day).days + 1
 
-    def days(self):
+    def days(self) -> list[date]:
         return [self.first_day + timedelta(days=n) for n in range(self.length)]
 
-    def previous(self):
+    def previous(self) -> "Period":
         """The period just before, of the same kind: last week, last month, or as many days."""
         if self.kind == "week":
             return week_of(self.first_day - timedelta(days=7))
@@ -64,7 +65,7 @@ class Period:
             self.first_day - timedelta(days=1),
         )
 
-    def following(self):
+    def following(self) -> "Period":
         if self.kind == "week":
             return week_of(self.last_day + timedelta(days=1))
         if self.kind == "month":
@@ -73,7 +74,7 @@ class Period:
             "custom", self.last_day + timedelta(days=1), self.last_day + timedelta(days=self.length)
         )
 
-    def params(self):
+    def params(self) -> dict[str, str]:
         """The query-string parameters that give this period back (links, CSV, navigation)."""
         if self.kind == "custom":
             return {
@@ -84,7 +85,7 @@ class Period:
         return {"period": self.kind, "date": self.first_day.isoformat()}
 
     @property
-    def label(self):
+    def label(self) -> str:
         if self.kind == "month":
             return formats.date_format(self.first_day, "YEAR_MONTH_FORMAT")
         first = formats.date_format(self.first_day, "DATE_FORMAT")
@@ -94,29 +95,29 @@ class Period:
         return _("%(first)s to %(last)s") % {"first": first, "last": last}
 
 
-def week_of(day):
+def week_of(day: date) -> Period:
     monday = day - timedelta(days=day.weekday())
     return Period("week", monday, monday + timedelta(days=6))
 
 
-def month_of(day):
+def month_of(day: date) -> Period:
     first = _month_start(day)
     return Period("month", first, _next_month(first) - timedelta(days=1))
 
 
-def _day(value):
+def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat((value or "")[:10])
     except ValueError:
         return None
 
 
-def period_from_params(params, *, today=None):
+def period_from_params(params: QueryDict, *, today: date | None = None) -> Period:
     """The period a query string asks for; anything unreadable falls back to this month."""
     return period_and_notices(params, today=today)[0]
 
 
-def period_and_notices(params, *, today=None) -> tuple[Period, list[str]]:
+def period_and_notices(params: QueryDict, *, today: date | None = None) -> tuple[Period, list[str]]:
     """The period a query string asks for, and what was changed in it to make it one, to tell the user.
 
     ``period=week|month`` with an optional ``date`` inside it (default today);

@@ -123,7 +123,7 @@ LABELS = {key: label for key, label, _kind, _words in BUCKETS} | {
 ASKED_KIND = {key: kind for key, _label, kind, _words in BUCKETS if kind}
 
 
-def remedy_bucket(field="remedy_sought"):
+def remedy_bucket(field: str = "remedy_sought") -> Case:
     """A database expression: the bucket key of the remedy text in ``field``."""
     lowered = Lower(F(field))
     return Case(
@@ -137,7 +137,7 @@ def remedy_bucket(field="remedy_sought"):
     )
 
 
-def bucket_of(text):
+def bucket_of(text: str | None) -> str:
     """The same classification in Python: for tests, and to explain a bucket by example."""
     lowered = (text or "").lower()
     if not lowered:

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -16,10 +18,10 @@ class Scope:
     filters: BreachFilters
     now: datetime
     # What was changed in the period asked for (dates swapped, span cut): shown on the page.
-    notices: tuple = ()
+    notices: tuple[str, ...] = ()
 
     @classmethod
-    def from_request(cls, request):
+    def from_request(cls, request: HttpRequest) -> Self:
         period, notices = period_and_notices(request.GET)
         return cls(
             period=period,
@@ -28,7 +30,7 @@ class Scope:
             notices=tuple(notices),
         )
 
-    def query(self, *, period=None, **extra):
+    def query(self, *, period: Period | None = None, **extra: Any) -> str:
         """The query string for this scope (or another period), with ``extra`` parameters."""
         params = {**(period or self.period).params(), **self.filters.params(), **extra}
         return urlencode({key: value for key, value in params.items() if value not in (None, "")})

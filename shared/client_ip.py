@@ -1,9 +1,10 @@
 """Who is asking: the client's IP address, behind a known number of proxies."""
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     proxies = settings.AMENDS["TRUSTED_PROXY_COUNT"]
     if proxies:
         forwarded = [

@@ -14,16 +14,16 @@ REFERENCE_RE = re.compile(rf"^AM-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABE
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-def new_reference():
+def new_reference() -> str:
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"AM-{chars[:4]}-{chars[4:]}"
 
 
-def new_tracking_token():
+def new_tracking_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def normalize_reference(text):
+def normalize_reference(text: str | None) -> str | None:
     """Accept what a customer might read out: any case, spaces, missing dashes."""
     cleaned = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
     if cleaned.startswith("AM"):

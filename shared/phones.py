@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
-def _plausible(number):
+def _plausible(number: phonenumbers.PhoneNumber) -> bool:
     """Whether ``number`` could be a real subscriber number of its country.
 
     Valid numbers pass. So do numbers that are not valid only because they
@@ -37,19 +37,19 @@ def _plausible(number):
     if phonenumbers.is_valid_number(number):
         return True
     reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+    country_code = number.country_code
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE or country_code is None:
         return False
-    region = phonenumbers.region_code_for_country_code(number.country_code)
+    region = phonenumbers.region_code_for_country_code(country_code)
     if region == phonenumbers.UNKNOWN_REGION:
         return False
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-        number.country_code, region
-    )
-    pattern = metadata and metadata.general_desc.national_number_pattern
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    general = metadata and metadata.general_desc
+    pattern = general and general.national_number_pattern
     return bool(pattern and re.fullmatch(pattern, phonenumbers.national_significant_number(number)))
 
 
-def to_e164(raw, region=None):
+def to_e164(raw: object, region: str | None = None) -> str:
     """``raw`` in E.164, or ValidationError when it cannot be a phone number.
 
     ``region`` (by default the setting) says how to read a national number;
@@ -67,7 +67,7 @@ def to_e164(raw, region=None):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def maybe_e164(raw):
+def maybe_e164(raw: object) -> str | None:
     """E.164 if ``raw`` reads as a phone number, else None (for searches)."""
     try:
         return to_e164(raw)

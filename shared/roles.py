@@ -1,15 +1,23 @@
 """The two staff roles. Managers can do everything agents can, and more."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
+
+View = Callable[..., HttpResponseBase]
+# Whom a role is asked about: a signed-in user, the anonymous visitor, or nobody.
+UserLike = AbstractUser | AnonymousUser | None
 
 AGENTS = "agents"
 MANAGERS = "managers"
 
 
-def _in_group(user, name):
+def _in_group(user: UserLike, name: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -18,22 +26,22 @@ def _in_group(user, name):
     cache = getattr(user, "_amends_groups", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))
-        user._amends_groups = cache
+        user._amends_groups = cache  # type: ignore[attr-defined]  # a per-request cache
     return name in cache
 
 
-def is_manager(user):
+def is_manager(user: UserLike) -> bool:
     return _in_group(user, MANAGERS)
 
 
-def is_agent(user):
+def is_agent(user: UserLike) -> bool:
     return _in_group(user, AGENTS) or is_manager(user)
 
 
-def _role_required(check):
-    def decorator(view):
+def _role_required(check: Callable[[UserLike], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):

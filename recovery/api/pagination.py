@@ -31,7 +31,7 @@ class KeysetCursorPagination(CursorPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
-    invalid_cursor_message = _("This cursor is not valid; start again from the first page.")
+    invalid_cursor_message = _("This cursor is not valid; start again from the first page.")  # type: ignore[assignment]  # DRF formats it lazily
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request

@@ -9,10 +9,12 @@ writes the summary.
 """
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, Sum
+from django.db.models import Count, F, Min, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from review.models import (
     DayCompensation,
     DayComplaints,
     DayDurations,
+    DayRow,
     DaySurveys,
     DayTickets,
 )
@@ -40,7 +43,7 @@ from review.selectors.indicators import (
     survey_aggregates,
 )
 
-MODELS = (
+MODELS: tuple[type[DayRow], ...] = (
     DayTickets,
     DayDurations,
     DayComplaints,
@@ -55,13 +58,13 @@ CHUNK_DAYS = 31
 RECENT_DAYS = 35
 
 
-def _day(field):
+def _day(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
-def _ticket_counts(span, now):
+def _ticket_counts(span: Period, now: datetime) -> list[DayTickets]:
     """``{(day, agent_id): Counter}`` of DayTickets' columns, one grouped query per moment."""
-    counts = defaultdict(Counter)
+    counts: defaultdict[tuple[date, int | None], Counter[str]] = defaultdict(Counter)
     moments = (
         (
             "callback_promised_at",
@@ -73,7 +76,8 @@ def _ticket_counts(span, now):
         ("resolved_at", in_period("resolved_at", span), {"resolved": Count("pk")}),
     )
     for moment, where, aggregates in moments:
-        rows = (
+        # dict rows: the plugin cannot see the columns ``**aggregates`` adds.
+        rows: QuerySet[Any, Any] = (
             Ticket.objects.filter(where)
             .values(day=_day(moment), agent_id=F("assignee_id"))
             .annotate(**aggregates)
@@ -82,7 +86,8 @@ def _ticket_counts(span, now):
         for row in rows:
             counts[row.pop("day"), row.pop("agent_id")].update(row)
     moves, move_counts = resolution_moves(span)
-    for row in moves.values(day=_day("created_at")).annotate(**move_counts).order_by():
+    moved: QuerySet[Any, Any] = moves.values(day=_day("created_at")).annotate(**move_counts)
+    for row in moved.order_by():
         day = row.pop("day")
         counts[day, None].update(
             {"resolution_events": row["resolutions"], "reopenings": row["reopenings"]}
@@ -90,13 +95,13 @@ def _ticket_counts(span, now):
     return [DayTickets(day=day, agent_id=agent, **row) for (day, agent), row in counts.items()]
 
 
-def _durations(span, now):
+def _durations(span: Period, now: datetime) -> list[DayDurations]:
     """Histograms of time to first contact (all, and per agent) and to resolution, bucketed here.
 
     Python rather than SQL buckets them: the same code on both engines, and
     a night's 35 days are some 50,000 rows.
     """
-    histograms = Counter()
+    histograms: Counter[tuple[date, str, int | None, int]] = Counter()
     for moment in ("acknowledged_at", "resolved_at"):
         rows = (
             Ticket.objects.filter(in_period(moment, span))
@@ -117,7 +122,7 @@ def _durations(span, now):
     ]
 
 
-def _complaints(span, now):
+def _complaints(span: Period, now: datetime) -> list[DayComplaints]:
     rows = (
         Complaint.objects.filter(in_period("submitted_at", span))
         .values("channel", "category_id", day=_day("submitted_at"), remedy=remedy_bucket())
@@ -140,9 +145,10 @@ SURVEY_COUNTS = (
 )
 
 
-def _surveys(span, now):
+def _surveys(span: Period, now: datetime) -> list[DaySurveys]:
     """Answers per (day, assignee, intake NPS group), with the live survey figures' aggregates."""
-    rows = (
+    # Any rows: the plugin cannot see the columns ``**survey_aggregates()`` adds.
+    rows: QuerySet[Any, Any] = (
         Survey.objects.filter(in_period("answered_at", span))
         .annotate(intake=of_ticket("complaint__nps_at_intake"), agent_id=of_ticket("assignee_id"))
         .values("intake", "agent_id", day=_day("answered_at"))
@@ -150,7 +156,7 @@ def _surveys(span, now):
         .order_by()
     )
     # Scores of one NPS group add up: a ticket has one intake score.
-    groups = defaultdict(Counter)
+    groups: defaultdict[tuple[date, int | None, str], Counter[str]] = defaultdict(Counter)
     for row in rows:
         intake = "" if row["intake"] is None else nps_class(row["intake"]).value
         groups[row["day"], row["agent_id"], intake].update(
@@ -162,7 +168,7 @@ def _surveys(span, now):
     ]
 
 
-def _compensation(span, now):
+def _compensation(span: Period, now: datetime) -> list[DayCompensation]:
     lines = (
         given_in(span)
         .annotate(agent_id=of_ticket("assignee_id"))
@@ -173,7 +179,7 @@ def _compensation(span, now):
     return [DayCompensation(**row) for row in lines]
 
 
-def _compensated_tickets(span, now):
+def _compensated_tickets(span: Period, now: datetime) -> list[DayCompensatedTickets]:
     tickets = (
         given_in(span)
         .filter(amount__isnull=False)
@@ -185,7 +191,7 @@ def _compensated_tickets(span, now):
 
 
 # How each table's rows are counted for a span of days, up to ``now``.
-RECOUNTS = {
+RECOUNTS: dict[type[DayRow], Callable[[Period, datetime], list[Any]]] = {
     DayTickets: _ticket_counts,
     DayDurations: _durations,
     DayComplaints: _complaints,
@@ -195,7 +201,7 @@ RECOUNTS = {
 }
 
 
-def day_rows(model, *, first_day, last_day, now):
+def day_rows(model: type[DayRow], *, first_day: date, last_day: date, now: datetime) -> list[Any]:
     """The rows of ``model`` a refresh would write for these days, unsaved.
 
     The reader counts the days the summary has not recounted yet with this,
@@ -205,7 +211,7 @@ def day_rows(model, *, first_day, last_day, now):
     return RECOUNTS[model](Period("custom", first_day, last_day), now)
 
 
-def _recount(first_day, last_day, now):
+def _recount(first_day: date, last_day: date, now: datetime) -> list[DayRow]:
     return [
         row
         for model in MODELS
@@ -213,17 +219,17 @@ def _recount(first_day, last_day, now):
     ]
 
 
-def _replace(first_day, last_day, now, *, reaches_today):
+def _replace(first_day: date, last_day: date, now: datetime, *, reaches_today: bool) -> int:
     with transaction.atomic():
         summary = DailySummary.objects.select_for_update().get(pk=DailySummary.current().pk)
         rows = _recount(first_day, last_day, now)
         for model in MODELS:
-            model.objects.filter(day__gte=first_day, day__lte=last_day).delete()
-        by_model = defaultdict(list)
+            model._default_manager.filter(day__gte=first_day, day__lte=last_day).delete()
+        by_model: defaultdict[type[DayRow], list[DayRow]] = defaultdict(list)
         for row in rows:
             by_model[type(row)].append(row)
         for model, instances in by_model.items():
-            model.objects.bulk_create(instances, batch_size=2000)
+            model._default_manager.bulk_create(instances, batch_size=2000)
         # Only the chunk that reaches today moves the mark: a reader counts
         # live every day from the mark's, and takes the days before it as
         # recounted in full, which earlier chunks alone do not make true.
@@ -233,13 +239,13 @@ def _replace(first_day, last_day, now, *, reaches_today):
     return len(rows)
 
 
-def first_day_with_data():
+def first_day_with_data() -> date | None:
     """The local day of the earliest complaint, or None when there is none."""
     first = Complaint.objects.aggregate(first=Min("submitted_at"))["first"]
     return timezone.localdate(first) if first else None
 
 
-def summary_refresh(*, days=None, now=None):
+def summary_refresh(*, days: int | None = None, now: datetime | None = None) -> int:
     """Recount the last ``days`` days up to today, or all of history; returns the rows written.
 
     All of history when ``days`` is None, and also whenever it has never
@@ -260,6 +266,7 @@ def summary_refresh(*, days=None, now=None):
     if complete:
         first = first_day_with_data()
     else:
+        assert days is not None  # a refresh of some days only is not complete
         first = today - timedelta(days=days - 1)
         if summary.refreshed_at:
             first = min(first, timezone.localdate(summary.refreshed_at))
@@ -274,7 +281,7 @@ def summary_refresh(*, days=None, now=None):
     return written
 
 
-def _analyze():
+def _analyze() -> None:
     """Tell PostgreSQL's planner the tables' new sizes after a full recount.
 
     The first recount fills empty tables with a million rows; planning a

@@ -10,10 +10,12 @@ histograms, within half a bucket.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from review.daily import scale
@@ -24,14 +26,21 @@ from review.models import (
     DayCompensation,
     DayComplaints,
     DayDurations,
+    DayRow,
     DaySurveys,
     DayTickets,
 )
+from review.periods import Period
+from review.selectors.common import Row
 from review.selectors.indicators import FIRST_CONTACT_BINS, survey_totals
 
 # A week or less is read live: exact, fresh to the second, and a week is
 # cheap. Longer periods read the summary once it has been built.
 LIVE_DAYS = 7
+
+_Day = TypeVar("_Day", bound=DayRow)
+# A histogram of durations per (measure, agent id): bucket -> tickets.
+Histograms = dict[tuple[str, int | None], Counter[int]]
 TICKET_COUNTS = (
     "promises_due",
     "promises_kept",
@@ -71,13 +80,13 @@ class Summary:
         last = min(last_day, self.today)
         return (first, last) if first <= last else None
 
-    def stored(self, model, first_day, last_day):
+    def stored(self, model: type[_Day], first_day: date, last_day: date) -> QuerySet[_Day]:
         """``model``'s stored rows of those days that are read as stored."""
-        return model.objects.filter(
+        return model._default_manager.filter(
             day__gte=first_day, day__lte=min(last_day, self.live_from - timedelta(days=1))
         )
 
-    def counted_now(self, model, first_day, last_day):
+    def counted_now(self, model: type[_Day], first_day: date, last_day: date) -> list[_Day]:
         """``model``'s rows for the live days among those, counted now (unsaved); [] if none."""
         days = self.live_days(first_day, last_day)
         if days is None:
@@ -85,7 +94,7 @@ class Summary:
         return day_rows(model, first_day=days[0], last_day=days[1], now=self.now)
 
 
-def summary_source(period, *, now=None) -> Summary | None:
+def summary_source(period: Period, *, now: datetime | None = None) -> Summary | None:
     """The summary the period is read from; None: read it live.
 
     Live when the period is a week or less, or when the summary was never
@@ -100,7 +109,12 @@ def summary_source(period, *, now=None) -> Summary | None:
     return Summary(refreshed_at=refreshed_at, now=now or timezone.now())
 
 
-def _add(rows, instances, group_by, columns):
+def _add(
+    rows: Iterable[dict[str, Any]],
+    instances: Iterable[DayRow],
+    group_by: Sequence[str],
+    columns: Sequence[str],
+) -> list[dict[str, Any]]:
     """Grouped sums ``rows`` plus unsaved ``instances`` grouped the same way, as one list."""
     totals = {tuple(row[key] for key in group_by): row for row in rows}
     for instance in instances:
@@ -113,7 +127,13 @@ def _add(rows, instances, group_by, columns):
     return list(totals.values())
 
 
-def _sums(source, model, period, group_by, columns):
+def _sums(
+    source: Summary,
+    model: type[DayRow],
+    period: Period,
+    group_by: Sequence[str],
+    columns: Sequence[str],
+) -> list[dict[str, Any]]:
     stored = (
         source.stored(model, period.first_day, period.last_day)
         .values(*group_by)
@@ -124,7 +144,7 @@ def _sums(source, model, period, group_by, columns):
     return _add(list(stored), counted, group_by, columns)
 
 
-def _histograms(source, period, measures):
+def _histograms(source: Summary, period: Period, measures: Sequence[str]) -> Histograms:
     """``{(measure, agent_id): {bucket: tickets}}`` over the period."""
     rows = (
         source.stored(DayDurations, period.first_day, period.last_day)
@@ -133,18 +153,20 @@ def _histograms(source, period, measures):
         .annotate(tickets=Sum("tickets"))
         .order_by()
     )
-    histograms = defaultdict(Counter)
+    histograms: Histograms = defaultdict(Counter)
     for row in rows:
         histograms[row["measure"], row["agent_id"]][row["bucket"]] += row["tickets"]
-    for row in source.counted_now(DayDurations, period.first_day, period.last_day):
-        if row.measure in measures:
-            histograms[row.measure, row.agent_id][row.bucket] += row.tickets
+    for counted in source.counted_now(DayDurations, period.first_day, period.last_day):
+        if counted.measure in measures:
+            histograms[counted.measure, counted.agent_id][counted.bucket] += counted.tickets
     return histograms
 
 
-def indicators(period, categories, *, source):
+def indicators(
+    period: Period, categories: dict[int, tuple[str, str]], *, source: Summary
+) -> dict[str, Any]:
     per_day = _sums(source, DayTickets, period, ("day",), TICKET_COUNTS)
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for row in per_day:
         totals.update({key: row[key] or 0 for key in TICKET_COUNTS})
     histograms = _histograms(source, period, (DayDurations.FIRST_CONTACT, DayDurations.RESOLUTION))
@@ -180,13 +202,13 @@ def indicators(period, categories, *, source):
     }
 
 
-def compensation_by_kind(period, *, source):
+def compensation_by_kind(period: Period, *, source: Summary) -> list[Row]:
     rows = _sums(source, DayCompensation, period, ("kind", "currency"), ("lines", "amount"))
     return sorted(rows, key=lambda row: (row["kind"], row["currency"]))
 
 
-def _by_currency(source, period, by_kind):
-    amounts = Counter()
+def _by_currency(source: Summary, period: Period, by_kind: Iterable[Row]) -> list[dict[str, Any]]:
+    amounts: Counter[str] = Counter()
     for row in by_kind:
         if row["amount"] is not None:
             amounts[row["currency"]] += row["amount"]
@@ -200,7 +222,7 @@ def _by_currency(source, period, by_kind):
     ]
 
 
-def agents(period, staff, *, source):
+def agents(period: Period, staff: list[Row], *, source: Summary) -> dict[str, Any]:
     tickets = _sums(
         source, DayTickets, period, ("agent_id",), ("promises_due", "promises_kept", "resolved")
     )
@@ -247,12 +269,12 @@ def agents(period, staff, *, source):
     }
 
 
-def _by_assignee(row):
+def _by_assignee(row: Row) -> dict[str, Any]:
     """A summary row keyed as the live selectors key theirs (``assignee_id``)."""
     return {("assignee_id" if key == "agent_id" else key): value for key, value in row.items()}
 
 
-def complaint_mix(period, *, source):
+def complaint_mix(period: Period, *, source: Summary) -> list[Row]:
     """Complaints per (category, remedy bucket) in the period and the one before."""
     previous = period.previous()
     current = Q(day__gte=period.first_day)

@@ -7,6 +7,7 @@ are read in tenths of a day), a day past a month. Every bound of the first-conta
 """
 
 import math
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
@@ -21,9 +22,10 @@ SPANS = (
 )
 
 
-def _starts():
+def _starts() -> tuple[list[tuple[int, int, int]], int]:
     """``[(first bucket, low second, width)]`` for each span."""
-    starts, bucket, low = [], 0, 0
+    starts: list[tuple[int, int, int]] = []
+    bucket, low = 0, 0
     for high, width in SPANS:
         starts.append((bucket, low, width))
         bucket += (high - low) // width
@@ -35,7 +37,7 @@ STARTS, BUCKETS = _starts()
 LAST = BUCKETS - 1  # everything longer lands here
 
 
-def bucket_of(duration):
+def bucket_of(duration: timedelta) -> int:
     """The bucket of a ``timedelta`` (negative durations, clock skew, count as zero)."""
     seconds = max(duration.total_seconds(), 0)
     for (first, low, width), (high, _width) in zip(STARTS, SPANS, strict=True):
@@ -44,7 +46,7 @@ def bucket_of(duration):
     return LAST
 
 
-def bounds(bucket):
+def bounds(bucket: int) -> tuple[int, int]:
     """``(low, high)`` seconds of a bucket."""
     for first, low, width in reversed(STARTS):
         if bucket >= first:
@@ -53,7 +55,7 @@ def bounds(bucket):
     raise ValueError(bucket)
 
 
-def percentiles(histogram, fractions):
+def percentiles(histogram: Mapping[int, int], fractions: Sequence[float]) -> list[timedelta | None]:
     """Percentiles of a ``{bucket: count}`` histogram, computed as PERCENTILE_CONT does.
 
     PERCENTILE_CONT interpolates between the values at the ranks either side
@@ -65,7 +67,7 @@ def percentiles(histogram, fractions):
     if not total:
         return [None] * len(fractions)
     ordered = sorted(histogram.items())
-    answers = []
+    answers: list[timedelta | None] = []
     for fraction in fractions:
         position = (total - 1) * fraction
         low, high = math.floor(position), math.ceil(position)
@@ -74,7 +76,7 @@ def percentiles(histogram, fractions):
     return answers
 
 
-def _value_at(ordered, rank):
+def _value_at(ordered: Sequence[tuple[int, int]], rank: int) -> float:
     """The estimated value, in seconds, of the value at 0-based ``rank``."""
     seen = 0
     for bucket, count in ordered:
@@ -85,7 +87,9 @@ def _value_at(ordered, rank):
     raise ValueError(rank)
 
 
-def bin_counts(histogram, bins):
+def bin_counts(
+    histogram: Mapping[int, int], bins: Sequence[tuple[int, int | None]]
+) -> list[tuple[int, int | None, int]]:
     """``[(low_hours, high_hours, count)]``: the histogram's counts in wider bins on bucket bounds."""
     counts = dict.fromkeys((low for low, _high in bins), 0)
     for bucket, count in histogram.items():

@@ -5,18 +5,22 @@ owners besides its timeline, and a ticket handed over late is counted with
 whoever finished it. Tickets nobody holds make a row of their own.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
 from recovery.models import Survey, Ticket
 from review.aggregates import Percentiles
-from review.selectors.common import duration, in_period, of_ticket
+from review.periods import Period
+from review.selectors.common import Row, duration, in_period, of_ticket
 from review.selectors.indicators import given_in, promise_due, promise_kept
 from shared.roles import AGENTS, MANAGERS
 
 
-def agent_tickets(*, period, now=None):
+def agent_tickets(*, period: Period, now: datetime | None = None) -> list[Row]:
     """Per assignee id: tickets resolved in the period and the callback promise.
 
     Counts only: they hash-aggregate in parallel. The medians, which must sort,
@@ -36,7 +40,7 @@ def agent_tickets(*, period, now=None):
     )
 
 
-def agent_first_contact(*, period):
+def agent_first_contact(*, period: Period) -> list[Row]:
     """Per assignee id: the median time to first contact of the contacts made in the period."""
     return list(
         Ticket.objects.filter(in_period("acknowledged_at", period))
@@ -49,7 +53,7 @@ def agent_first_contact(*, period):
     )
 
 
-def agent_surveys(*, period):
+def agent_surveys(*, period: Period) -> list[Row]:
     """Per assignee id: follow-up answers in the period and their CSAT."""
     return list(
         Survey.objects.filter(in_period("answered_at", period))
@@ -65,7 +69,7 @@ def agent_surveys(*, period):
     )
 
 
-def agent_compensation(*, period):
+def agent_compensation(*, period: Period) -> list[Row]:
     """Per (assignee id, currency): compensation lines given in the period and their total."""
     return list(
         given_in(period)
@@ -76,7 +80,7 @@ def agent_compensation(*, period):
     )
 
 
-def staff_names():
+def staff_names() -> list[Row]:
     """Every user's name, and whether they can hold tickets now.
 
     Users are staff only (customers have no account), a few dozen rows: an
@@ -92,7 +96,7 @@ def staff_names():
     return list(rows)
 
 
-def review_agents(*, period, now=None):
+def review_agents(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
     """Everything the per-agent page shows but the names: four queries, whatever the period."""
     return {
         "tickets": agent_tickets(period=period, now=now),

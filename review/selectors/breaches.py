@@ -5,20 +5,25 @@ CSV export, so a year of breaches streams without filling memory.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Self, TypeVar
 
-from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 
 from recovery.choices import EventKind, Priority, Status
 from recovery.models import Ticket, TicketEvent
-from review.selectors.common import duration, in_period
+from review.periods import Period
+from review.selectors.common import Row, duration, in_period
 
 # "At risk now": the callback is owed within this long and nobody has called.
 AT_RISK_WITHIN = timedelta(hours=4)
 NOBODY = "none"
+
+_Tickets = TypeVar("_Tickets", bound=QuerySet[Any, Any])
 
 _ROW_FIELDS = (
     "pk",
@@ -49,16 +54,18 @@ class BreachFilters:
     priority: str = ""
 
     @classmethod
-    def from_params(cls, params):
+    def from_params(cls, params: QueryDict) -> Self:
         agent = params.get("agent", "")
         category = params.get("category", "")
         return cls(
             agent=NOBODY if agent == NOBODY else (int(agent) if _small_int(agent) else None),
             category=int(category) if _small_int(category) else None,
-            priority=params.get("priority") if params.get("priority") in Priority.values else "",
+            priority=params.get("priority", "")
+            if params.get("priority") in Priority.values
+            else "",
         )
 
-    def params(self):
+    def params(self) -> dict[str, int | str]:
         return {
             key: value
             for key, value in (
@@ -70,14 +77,14 @@ class BreachFilters:
         }
 
 
-def _small_int(value):
+def _small_int(value: str) -> bool:
     return value.isdigit() and len(value) < 10
 
 
-def _filtered(tickets, filters, priority_field):
+def _filtered(tickets: _Tickets, filters: BreachFilters, priority_field: str) -> _Tickets:
     if filters.agent == NOBODY:
         tickets = tickets.filter(assignee__isnull=True)
-    elif filters.agent is not None:
+    elif isinstance(filters.agent, int):
         tickets = tickets.filter(assignee_id=filters.agent)
     if filters.category is not None:
         tickets = tickets.filter(complaint__category_id=filters.category)
@@ -86,7 +93,7 @@ def _filtered(tickets, filters, priority_field):
     return tickets
 
 
-def priority_at_breach():
+def priority_at_breach() -> Coalesce:
     """The priority the ticket had when it was breached (a breach raises it to high).
 
     Read from the BREACHED event's payload; a ticket without one keeps its
@@ -100,7 +107,9 @@ def priority_at_breach():
     )
 
 
-def breached_tickets(*, period, filters=BreachFilters()):
+def breached_tickets(
+    *, period: Period, filters: BreachFilters = BreachFilters()
+) -> QuerySet[Ticket, Row]:
     """Tickets breached in the period, latest first, with how late the first contact came.
 
     ``late`` is ``acknowledged_at - callback_promised_at``, None while nobody
@@ -116,7 +125,7 @@ def breached_tickets(*, period, filters=BreachFilters()):
     )
 
 
-def breach_count(*, period, filters=BreachFilters()):
+def breach_count(*, period: Period, filters: BreachFilters = BreachFilters()) -> int:
     """How many ``breached_tickets`` there are, read from ``ticket_breached_idx`` without joins."""
     tickets = Ticket.objects.filter(in_period("breached_at", period))
     if filters.priority:
@@ -124,7 +133,7 @@ def breach_count(*, period, filters=BreachFilters()):
     return _filtered(tickets, filters, "priority_at_breach").count()
 
 
-def _at_risk(now, filters):
+def _at_risk(now: datetime | None, filters: BreachFilters) -> QuerySet[Ticket]:
     now = now or timezone.now()
     tickets = Ticket.objects.filter(
         status=Status.NEW,
@@ -134,7 +143,9 @@ def _at_risk(now, filters):
     return _filtered(tickets, filters, "priority")
 
 
-def at_risk_tickets(*, now=None, filters=BreachFilters()):
+def at_risk_tickets(
+    *, now: datetime | None = None, filters: BreachFilters = BreachFilters()
+) -> QuerySet[Ticket, Row]:
     """New tickets whose callback falls due within AT_RISK_WITHIN: call them first.
 
     An index range on ``ticket_open_due_idx``, soonest first.
@@ -142,5 +153,5 @@ def at_risk_tickets(*, now=None, filters=BreachFilters()):
     return _at_risk(now, filters).values(*_ROW_FIELDS).order_by("callback_due_at", "pk")
 
 
-def at_risk_count(*, now=None, filters=BreachFilters()):
+def at_risk_count(*, now: datetime | None = None, filters: BreachFilters = BreachFilters()) -> int:
     return _at_risk(now, filters).count()

@@ -3,11 +3,12 @@
 from django.db.models import Count, Q
 
 from complaints.models import Complaint
+from review.periods import Period
 from review.remedies import remedy_bucket
-from review.selectors.common import between
+from review.selectors.common import Row, between
 
 
-def complaint_mix(*, period):
+def complaint_mix(*, period: Period) -> list[Row]:
     """Complaints per (category, remedy bucket), in the period and in the one before it.
 
     One pass over the complaints of both periods; the two Paretos are sums of

@@ -1,6 +1,8 @@
 """Recount the review's daily summary now: after a restore, an import, or to see what it costs."""
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -13,10 +15,10 @@ class Command(BaseCommand):
         "history (the default). Safe to run at any time, beside the scheduled refreshes."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--days", type=int, help="only this many days, ending today")
 
-    def handle(self, *args, days=None, **options):
+    def handle(self, *args: Any, days: int | None = None, **options: Any) -> None:
         if days is not None and days < 1:
             self.stderr.write("--days must be at least 1.")
             raise SystemExit(2)
