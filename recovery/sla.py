@@ -129,14 +129,6 @@ def second_attempt_columns(
     return {**columns, "reminders_sent": 0}
 
 
-def next_reminder_at(
-    *, submitted_at: datetime, priority: str, reminders_sent: int, sla: SlaSettings | None = None
-) -> datetime | None:
-    """The reminder after the ``reminders_sent`` first ones, or None when none is left."""
-    times = reminder_times(submitted_at=submitted_at, priority=priority, sla=sla)
-    return times[reminders_sent] if reminders_sent < len(times) else None
-
-
 def follow_up_due_at(*, settled_at: datetime, sla: SlaSettings | None = None) -> datetime:
     """When to ask the customer whether the remedy worked: some days after it was settled."""
     sla = sla or SlaSettings.current()
