@@ -32,7 +32,7 @@ class Ticket(models.Model):
         _("callback promised by"), null=True, editable=False
     )
     # The first human contact: the moment the callback promise was met.
-    # The next deadline of any kind (workflow.next_due_at): the queue's order.
+    # The next deadline of any kind (workflow/columns.py, DUE_SOURCES): the queue's order.
     due_at = models.DateTimeField(_("next due"), null=True, editable=False)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, editable=False)
     # When to ask the customer whether the remedy worked; set once every
@@ -61,7 +61,7 @@ class Ticket(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Bumped by every write in workflow.py; a write that expected another
+    # Bumped by every write in recovery/workflow/ (columns.py); a write that expected another
     # version lost a race and is refused instead of overwriting.
     version = models.PositiveIntegerField(default=1, editable=False)
 
