@@ -31,12 +31,9 @@ def worker():
 
 
 def due_in(seconds):
-    ticket = ticketed_complaint().ticket
-    Ticket.objects.filter(pk=ticket.pk).update(
-        callback_due_at=timezone.now() + timedelta(seconds=seconds)
-    )
-    ticket.refresh_from_db()
-    return ticket
+    return ticketed_complaint(
+        ticket={"callback_due_at": timezone.now() + timedelta(seconds=seconds)}
+    ).ticket
 
 
 def breached(ticket):

@@ -74,10 +74,9 @@ class Scene:
     def __init__(self, broker, log_path):
         self.broker = broker
         self.log_path = log_path
-        self.ticket = ticketed_complaint().ticket
-        Ticket.objects.filter(pk=self.ticket.pk).update(
-            callback_due_at=timezone.now() - timedelta(minutes=1)
-        )
+        self.ticket = ticketed_complaint(
+            ticket={"callback_due_at": timezone.now() - timedelta(minutes=1)}
+        ).ticket
         # The observer is in autocommit: inside a transaction PostgreSQL keeps
         # showing the first snapshot of pg_stat_activity.
         self.holder, self.observer = own_connection(), own_connection(autocommit=True)

@@ -59,11 +59,9 @@ def lock_ticket_row(ticket):
 
 
 def due_ticket():
-    ticket = ticketed_complaint().ticket
-    Ticket.objects.filter(pk=ticket.pk).update(
-        callback_due_at=timezone.now() - timedelta(minutes=1)
-    )
-    return ticket
+    return ticketed_complaint(
+        ticket={"callback_due_at": timezone.now() - timedelta(minutes=1)}
+    ).ticket
 
 
 def breached(ticket):

@@ -1,9 +1,10 @@
 """A small, hand-built history for the managers' review, and the right answers about it.
 
 The period under review is March 2026 (Europe/Paris), looked at on 10 April.
-Tickets are opened through the real ``ticket_open`` (so the callback promise
-is the SLA's: 48 h standard, 24 h high), then their later moments are set
-directly, as years of agents' work would have left them. The comments give
+Each ticket is inserted as years of agents' work would have left it: the
+callback promise the SLA's, as ``ticket_open`` makes it (48 h standard, 24 h
+high), and its later moments written with the row (``ticketed_complaint(ticket=...)``;
+only ``recovery.workflow`` writes a ticket after that). The comments give
 each ticket's story; the tests spell out what follows from them.
 """
 
@@ -16,7 +17,7 @@ import pytest
 
 from complaints.models import Channel
 from recovery.choices import CompensationKind, CompensationStatus, EventKind, Priority, Status
-from recovery.models import Compensation, Survey, Ticket
+from recovery.models import Compensation, Survey
 from recovery.workflow import event_record
 from review.periods import month_of
 from tests.factories import AgentFactory, CategoryFactory, ticketed_complaint
@@ -44,31 +45,39 @@ class History:
     tickets: dict
 
 
-def _open(*, submitted_at, category, channel=Channel.WEB, nps=None, remedy=""):
+def _open(
+    *,
+    submitted_at,
+    category,
+    channel=Channel.WEB,
+    nps=None,
+    remedy="",
+    breached_at=None,
+    escalated=False,
+    **columns,
+):
+    """A ticket with ``columns`` set; ``breached_at`` as the sweep's breach leaves it, event and all."""
+    if breached_at is not None:
+        columns |= {
+            "breached_at": breached_at,
+            "priority": Priority.HIGH,
+            "escalated_at": breached_at if escalated else None,
+        }
     complaint = ticketed_complaint(
         submitted_at=submitted_at,
         category=category,
         channel=channel,
         nps_at_intake=nps,
         remedy_sought=remedy,
+        ticket=columns or None,
     )
-    return complaint.ticket
-
-
-def _set(ticket, **columns):
-    Ticket.objects.filter(pk=ticket.pk).update(**columns)
-    ticket.refresh_from_db()
-
-
-def _breach(ticket, *, at_, escalated=False):
-    was = ticket.priority
-    _set(
-        ticket,
-        breached_at=at_,
-        priority=Priority.HIGH,
-        escalated_at=at_ if escalated else None,
-    )
-    event_record(ticket=ticket, kind=EventKind.BREACHED, payload={"priority_was": was}, at=at_)
+    ticket = complaint.ticket
+    if breached_at is not None:
+        was = ticket.events.get(kind=EventKind.OPENED).payload["priority"]
+        event_record(
+            ticket=ticket, kind=EventKind.BREACHED, payload={"priority_was": was}, at=breached_at
+        )
+    return ticket
 
 
 def _status(ticket, from_status, to_status, at_):
@@ -112,9 +121,11 @@ def history(db):
     t = {}
 
     # T1: Ana calls after 2 h, resolves on 10 March; a detractor (3) turned promoter (9).
-    t[1] = _open(submitted_at=at(3, 2, 10), category=delivery, nps=3, remedy="A full refund please")
-    _set(
-        t[1],
+    t[1] = _open(
+        submitted_at=at(3, 2, 10),
+        category=delivery,
+        nps=3,
+        remedy="A full refund please",
         status=Status.RESOLVED,
         assignee=ana,
         acknowledged_at=at(3, 2, 12),
@@ -131,10 +142,7 @@ def history(db):
         channel=Channel.PHONE,
         nps=5,
         remedy="Un bon d'achat",
-    )
-    _breach(t[2], at_=at(3, 7, 9, 0, 30))
-    _set(
-        t[2],
+        breached_at=at(3, 7, 9, 0, 30),
         status=Status.RESOLVED,
         assignee=ben,
         acknowledged_at=at(3, 7, 15),
@@ -148,13 +156,21 @@ def history(db):
     )
 
     # T3: high priority, nobody had it, nobody ever called: breached on 11 March.
-    t[3] = _open(submitted_at=at(3, 10, 8), category=billing, channel=Channel.EMAIL, nps=9)
-    _breach(t[3], at_=at(3, 11, 8, 0, 30), escalated=True)
+    t[3] = _open(
+        submitted_at=at(3, 10, 8),
+        category=billing,
+        channel=Channel.EMAIL,
+        nps=9,
+        breached_at=at(3, 11, 8, 0, 30),
+        escalated=True,
+    )
 
     # T4: called after 1 h, resolved on 18 March, reopened on the 19th, resolved again on the 25th.
-    t[4] = _open(submitted_at=at(3, 15), category=billing, nps=6, remedy="Remboursement")
-    _set(
-        t[4],
+    t[4] = _open(
+        submitted_at=at(3, 15),
+        category=billing,
+        nps=6,
+        remedy="Remboursement",
         status=Status.RESOLVED,
         assignee=ana,
         acknowledged_at=at(3, 15, 13),
@@ -167,14 +183,26 @@ def history(db):
     _given(t[4], CompensationKind.REFUND, "10", "GBP", at(3, 20))
 
     # T5: a February complaint whose promise (2 March) was kept on 1 March; resolved 4 March.
-    t[5] = _open(submitted_at=at(2, 28), category=delivery, remedy="A replacement")
-    _set(t[5], status=Status.RESOLVED, assignee=ben, acknowledged_at=at(3, 1), resolved_at=at(3, 4))
+    t[5] = _open(
+        submitted_at=at(2, 28),
+        category=delivery,
+        remedy="A replacement",
+        status=Status.RESOLVED,
+        assignee=ben,
+        acknowledged_at=at(3, 1),
+        resolved_at=at(3, 4),
+    )
     _status(t[5], Status.FOLLOW_UP, Status.RESOLVED, at(3, 4))
     _given(t[5], CompensationKind.REPLACEMENT, None, "", at(3, 3))
 
     # T6: spam, closed before anybody called: owed no callback.
-    t[6] = _open(submitted_at=at(3, 20, 10), category=delivery, remedy="cheap pills")
-    _set(t[6], status=Status.CLOSED_INVALID, callback_due_at=None)
+    t[6] = _open(
+        submitted_at=at(3, 20, 10),
+        category=delivery,
+        remedy="cheap pills",
+        status=Status.CLOSED_INVALID,
+        callback_due_at=None,
+    )
 
     # T7: after the DST change; called 26 h later, on 31 March; promise due in April.
     t[7] = _open(
@@ -182,9 +210,6 @@ def history(db):
         category=delivery,
         channel=Channel.API,
         remedy="An apology and a refund",
-    )
-    _set(
-        t[7],
         status=Status.ACKNOWLEDGED,
         assignee=ana,
         acknowledged_at=at(3, 31, 14),
@@ -199,8 +224,7 @@ def history(db):
     # Open now (10 April, noon): T10 due at 15:00, T11 (high) at 13:00: at risk.
     # T9 is due tomorrow, T12 is already overdue: neither is "at risk".
     t[9] = _open(submitted_at=at(4, 9, 14), category=delivery)
-    t[10] = _open(submitted_at=at(4, 8, 15), category=delivery)
-    _set(t[10], assignee=ben)
+    t[10] = _open(submitted_at=at(4, 8, 15), category=delivery, assignee=ben)
     t[11] = _open(submitted_at=at(4, 9, 13), category=billing)
     t[12] = _open(submitted_at=at(4, 8, 10), category=delivery)
     return History(ana=ana, ben=ben, delivery=delivery, billing=billing, tickets=t)

@@ -9,7 +9,6 @@ import json
 from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
-from recovery.models import Ticket
 from review.periods import Period
 from review.selectors.indicators import ticket_figures
 from tests.factories import ManagerFactory, ticketed_complaint
@@ -17,9 +16,9 @@ from tests.factories import ManagerFactory, ticketed_complaint
 today = timezone.localdate()
 opened = timezone.now() - timedelta(days=2)
 for hours in (1, 2, 3, 10):
-    ticket = ticketed_complaint(submitted_at=opened).ticket
-    Ticket.objects.filter(pk=ticket.pk).update(
-        status="acknowledged", acknowledged_at=opened + timedelta(hours=hours)
+    ticketed_complaint(
+        submitted_at=opened,
+        ticket={"status": "acknowledged", "acknowledged_at": opened + timedelta(hours=hours)},
     )
 period = Period("custom", today - timedelta(days=3), today)
 figures = ticket_figures(period=period)

@@ -15,12 +15,13 @@ import time_machine
 from django.urls import reverse
 
 from complaints.models import Channel
-from recovery.choices import CompensationKind, Status
+from recovery.choices import AcknowledgeMethod, CompensationKind
+from recovery.services import ticket_acknowledge, ticket_assign
 from review import figures
 from review.daily.build import summary_refresh
 from review.models import DayComplaints
 from review.periods import Period, month_of, week_of
-from tests.review.conftest import NOW, _answer, _given, _open, _set, at
+from tests.review.conftest import NOW, _answer, _given, _open, at
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,14 @@ def morning(history):
         summary_refresh(now=REFRESHED)
     _open(submitted_at=at(4, 10, 10), category=history.delivery, channel=Channel.PHONE)
     ticket = history.tickets[9]
-    _set(ticket, status=Status.ACKNOWLEDGED, assignee=history.ana, acknowledged_at=at(4, 10, 11))
+    with time_machine.travel(at(4, 10, 11), tick=False):  # Ana takes it and calls
+        ticket_assign(ticket=ticket, assignee=history.ana, actor=history.ana)
+        ticket_acknowledge(
+            ticket=ticket,
+            actor=history.ana,
+            method=AcknowledgeMethod.PHONE,
+            number_called="+33612345678",
+        )
     _answer(ticket, answered_at=at(4, 10, 11, 30), csat=4, nps=8)
     _given(ticket, CompensationKind.VOUCHER, "5", "EUR", at(4, 10, 11, 45))
     return history

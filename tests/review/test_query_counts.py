@@ -4,9 +4,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from recovery.models import Ticket
 from review.daily.build import summary_refresh
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, ticketed_complaint
 from tests.review.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +100,12 @@ def test_more_agents_and_breaches_cost_no_more_queries(
     with time_machine.travel(NOW, tick=False):
         with django_assert_num_queries(PAGE_QUERIES["breaches"]):
             manager_client.get(url)
-        for n in range(5):
-            AgentFactory(username=f"extra{n}")
-        Ticket.objects.filter(breached_at__isnull=True).update(breached_at=at(3, 15))
+        extra = [AgentFactory(username=f"extra{n}") for n in range(5)]
+        for n in range(10):  # ten more breaches, on the new agents' tickets
+            ticketed_complaint(
+                submitted_at=at(3, 10),
+                ticket={"breached_at": at(3, 15), "assignee": extra[n % 5]},
+            )
         with django_assert_num_queries(PAGE_QUERIES["breaches"]):
             response = manager_client.get(url)
     assert response.context["breaches"].total == 12
