@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from complaints.models import Category, Channel, Complaint, Customer
+from notifications.models import Notification, NotificationKind
 from recovery.choices import AcknowledgeMethod, CompensationKind, EventKind, Priority, Status
 from recovery.models import Ticket
 from recovery.sla import callback_columns, priority_for_complaint
@@ -195,3 +196,8 @@ def ticket_in_status(status, *, actor=None, **complaint_kwargs):
         steps[step]()
     assert ticket.status == status
     return ticket
+
+
+def received_email(*, ticket):
+    """The "complaint received" outbox row, written when ``ticket`` opened (``notifications.owed``)."""
+    return Notification.objects.get(ticket=ticket, kind=NotificationKind.COMPLAINT_RECEIVED)
