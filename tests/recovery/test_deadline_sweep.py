@@ -107,8 +107,10 @@ def test_enforce_deadlines_command_says_what_it_did(ticket, capsys):
         call_command("enforce_deadlines")
         call_command("enforce_deadlines")
     out = capsys.readouterr().out.splitlines()
+    # The "complaint received" email, pending since the ticket opened a day
+    # earlier (no worker here), is published again once; the breach's new ones are not yet.
     assert out == [
-        "1 ticket(s) breached, 0 reminded, 0 unsent email(s) requeued.",
+        "1 ticket(s) breached, 0 reminded, 1 unsent email(s) requeued.",
         "0 ticket(s) breached, 0 reminded, 0 unsent email(s) requeued.",
     ]
 
@@ -120,7 +122,8 @@ def test_breach_owes_the_customer_an_apology_and_each_manager_an_alert(ticket):
     with time_machine.travel(ticket.callback_due_at + timedelta(seconds=1), tick=False):
         deadlines_sweep()
         deadlines_sweep()
-    rows = sorted(ticket.notifications.values_list("kind", "recipient", "language"))
+    breach = ticket.notifications.filter(event__kind="breached")
+    rows = sorted(breach.values_list("kind", "recipient", "language"))
     assert rows == [
         ("breach_alert", "boss@amends.test", "en"),
         ("deadline_missed", ticket.complaint.customer.email, "en"),
