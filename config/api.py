@@ -12,7 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from complaints.api import ComplaintCreateView
 from config.rest import error_body
-from recovery.api.actions import STEPS, step_view
+from recovery.api.actions import step_urls
 from recovery.api.views import BreachListView, TicketDetailView, TicketQueueView
 
 
@@ -35,10 +35,7 @@ v1 = [
     path("complaints/", ComplaintCreateView.as_view(), name="complaints"),
     path("tickets/", TicketQueueView.as_view(), name="tickets"),
     path("tickets/<str:reference>/", TicketDetailView.as_view(), name="ticket"),
-    *(
-        path(f"tickets/<str:reference>/{step.route}", step_view(step), name=f"ticket_{step.name}")
-        for step in STEPS
-    ),
+    *step_urls(),
     path("sla/breaches/", BreachListView.as_view(), name="sla_breaches"),
 ]
 urlpatterns = [

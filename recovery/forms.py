@@ -1,234 +1,265 @@
-"""The forms of the ticket page, one per step.
+"""What a step reads, each field declared once: parsed by the ticket page's form and by the API.
 
-They only parse what the agent typed: the rules (a reason for "none", an
-amount to the cent, a phone number that dials) live in the services, which
+A field of a step (``recovery.steps``) is a small declaration that renders
+itself twice: as a Django form field for the page (``form_field``, with its
+label, help and widget) and as a DRF field for the API (``api_field``, with
+its schema help). Each side keeps its own framework's messages for a value
+it cannot parse. Neither checks the rules (a reason for "none", an amount to
+the cent, a phone number that dials): those live in the services, which
 raise ValidationError keyed by their argument's name. So each field is named
-after the argument it feeds, and the page shows the service's message beside
-the field it belongs to.
+after the argument it feeds, and the page and the API show the service's
+message beside the field it belongs to. Text fields are not required for
+that reason: a missing apology gets the service's message, in the agent's
+words, not a generic "required".
 
 Every step form carries ``version``, the ticket's version when the page was
-rendered, which the view passes as ``expected_version``: a step taken on an
+rendered, which the step passes as ``expected_version``: a step taken on an
 out-of-date page is refused instead of overwriting a colleague's work. The
 page writes that hidden input itself (``recovery/_step_form_head.html``),
-from the ticket it shows.
+from the ticket it shows. Through the API ``version`` is optional: given, a
+step on a ticket changed since is refused (409 ``stale_ticket``).
 """
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
+from dataclasses import dataclass
 
-from recovery.choices import CallbackOutcome, CompensationKind, Priority
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
 from recovery.money import amount_parse
+from recovery.selectors import assignable_agents
 from shared.people import person_name
 
+# PostgreSQL's integer: a larger id or version can only be wrong.
+MAX_INT = 2**31 - 1
+TEXT_MAX = 5000
 
-def _textarea(rows=3, **attrs):
+
+def textarea(rows=2, **attrs):
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
-class StepForm(forms.Form):
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+# --- The two bases: with the ticket's version, and without (notes) --------------
 
+
+class UnversionedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         # An empty required field is the service's to report, in its words;
         # the browser's own bubble would pre-empt it with a generic one.
         kwargs.setdefault("use_required_attribute", False)
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, AgentChoiceField):
+                field.agents_offer(assignable_agents())
 
 
-class CallbackAttemptForm(StepForm):
-    number_called = forms.CharField(
-        label=_("Number called"),
-        max_length=40,
+class StepForm(UnversionedForm):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class StepInput(serializers.Serializer):
+    version = serializers.IntegerField(
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    # Nothing preselected: a default would log "reached" for a call nobody answered.
-    # Left empty, the service says what is missing (required=False lets it speak).
-    outcome = forms.ChoiceField(
-        label=_("Outcome"),
-        choices=CallbackOutcome.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=5000,
-        help_text=_("Internal: what was said, a better time to call."),
-        widget=_textarea(2),
+        min_value=1,
+        max_value=MAX_INT,
+        help_text="The ticket version you acted on; a step on a changed ticket answers 409.",
     )
 
 
-class AcknowledgeMessageForm(StepForm):
-    message = forms.CharField(
-        label=_("Message you sent the customer"),
-        required=False,
-        max_length=5000,
-        help_text=_("The customer will see this."),
-        widget=_textarea(4),
-    )
+# --- The fields -----------------------------------------------------------------
 
 
-class ApologyForm(StepForm):
-    text = forms.CharField(
-        label=_("Apology"),
-        required=False,
-        max_length=5000,
-        help_text=_("The customer will see this, in these words."),
-        widget=_textarea(4),
-    )
+@dataclass(frozen=True)
+class Text:
+    """Free text; blank passes (the service says, in its words, when it is wanted).
+
+    ``help`` is shown on the page, ``api_help`` in the API's schema.
+    ``page_max_length`` bounds the page's input where its column is shorter.
+    """
+
+    name: str
+    label: str | None = None
+    help: str = ""
+    api_help: str = ""
+    widget: forms.Widget | None = None
+    initial: str | None = None
+    max_length: int = TEXT_MAX
+    page_max_length: int | None = None
+    on_page = True
+
+    def form_field(self):
+        return forms.CharField(
+            label=self.label,
+            required=False,
+            max_length=self.page_max_length or self.max_length,
+            initial=self.initial,
+            help_text=self.help,
+            widget=self.widget or textarea(2),
+        )
+
+    def api_field(self):
+        return serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=self.max_length,
+            default="",
+            **_help(self.api_help),
+        )
 
 
-class CompensationProposeForm(StepForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=CompensationKind.choices)
-    # Text, not DecimalField: the ledger's own rules (to the cent, more than
-    # zero, none for a replacement) give the messages. Typed as the agent's
-    # language writes it ("12,50" in French), read by clean_amount.
-    amount = forms.CharField(
-        label=_("Amount"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    currency = forms.CharField(
-        label=_("Currency"),
-        required=False,
-        max_length=3,
-        initial="EUR",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 3}),
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        max_length=5000,
-        help_text=_("What exactly is offered: the order refunded, the voucher's use."),
-        widget=_textarea(2),
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=5000,
-        help_text=_("Required for “No compensation”: why nothing is due."),
-        widget=_textarea(2),
-    )
+@dataclass(frozen=True)
+class Choice:
+    """One of ``choices``. The page may leave it to the service (``page_required=False``)."""
 
-    def clean_amount(self):
-        """The amount as a Decimal's text ("12,50" → "12.50"), for the ledger's own checks."""
-        return amount_parse(self.cleaned_data["amount"])
+    name: str
+    choices: type[models.Choices]
+    label: str | None = None
+    radio: bool = False
+    page_required: bool = True
+    on_page = True
+
+    def form_field(self):
+        return forms.ChoiceField(
+            label=self.label,
+            choices=self.choices.choices,
+            required=self.page_required,
+            widget=forms.RadioSelect if self.radio else None,
+        )
+
+    def api_field(self):
+        return serializers.ChoiceField(choices=self.choices.choices)
 
 
-class FulfilForm(StepForm):
-    """Handing a line over; a voucher or discount with its code (the service checks them)."""
+@dataclass(frozen=True)
+class Flag:
+    """A yes/no the API is told; the page has one form for each answer instead."""
 
-    code = forms.CharField(
-        label=_("Code"),
-        required=False,
-        max_length=5000,
-        help_text=_("The customer will see this: the voucher or discount code, as issued."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    redeem_instructions = forms.CharField(
-        label=_("How to use it"),
-        required=False,
-        max_length=5000,
-        help_text=_("The customer will see this: where to enter the code, until when."),
-        widget=_textarea(2),
-    )
+    name: str
+    api_help: str = ""
+    on_page = False
+
+    def api_field(self):
+        return serializers.BooleanField(required=False, default=False, **_help(self.api_help))
 
 
-class ReasonForm(StepForm):
-    """A step that needs a written reason (internal)."""
+class AmountField(forms.CharField):
+    """The amount as a Decimal's text ("12,50" → "12.50"), for the ledger's own checks."""
 
-    reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=5000, widget=_textarea(2)
-    )
-
-
-class DeclineForm(ReasonForm):
-    reason = forms.CharField(
-        label=_("Why it is declined"), required=False, max_length=5000, widget=_textarea(2)
-    )
+    def clean(self, value):
+        return amount_parse(super().clean(value))
 
 
-class CloseInvalidForm(ReasonForm):
-    reason = forms.CharField(
-        label=_("Why the ticket is invalid"),
-        required=False,
-        max_length=5000,
-        help_text=_("Spam, a duplicate of another ticket, not a complaint…"),
-        widget=_textarea(2),
-    )
+@dataclass(frozen=True)
+class Amount:
+    """Money as text, never a float: it keeps its exact cents (the ledger parses it).
+
+    The page reads it as the agent's language writes it ("12,50" in French);
+    the API as a decimal in a string. Not a DecimalField on either side: the
+    ledger's own rules (to the cent, more than zero, none for a replacement)
+    give the messages.
+    """
+
+    name: str
+    label: str | None = None
+    api_help: str = ""
+    on_page = True
+
+    def form_field(self):
+        return AmountField(
+            label=self.label,
+            required=False,
+            max_length=20,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        )
+
+    def api_field(self):
+        return serializers.CharField(
+            required=False,
+            allow_blank=True,
+            allow_null=True,
+            max_length=20,
+            default=None,
+            **_help(self.api_help),
+        )
 
 
-class ReopenForm(ReasonForm):
-    reason = forms.CharField(
-        label=_("Why reopen it"),
-        required=False,
-        max_length=5000,
-        help_text=_("Internal: what the customer still needs."),
-        widget=_textarea(2),
-    )
+class AgentChoiceField(forms.TypedChoiceField):
+    """One of the agents the form offers (``agents_offer``), cleaned to the user."""
 
-
-class ResolveForm(StepForm):
-    note = forms.CharField(
-        label=_("How the follow-up went"),
-        required=False,
-        max_length=5000,
-        help_text=_("Internal, optional."),
-        widget=_textarea(2),
-    )
-
-
-class PriorityForm(StepForm):
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
-
-
-class AssignForm(StepForm):
-    assignee = forms.TypedChoiceField(
-        label=_("Assign to"), coerce=int, error_messages={"required": _("Choose an agent.")}
-    )
-
-    def __init__(self, *args, agents, **kwargs):
-        super().__init__(*args, **kwargs)
+    def agents_offer(self, agents):
         self.agents = {agent.pk: agent for agent in agents}
-        self.fields["assignee"].choices = [("", _("Choose an agent"))] + [
+        self.choices = [("", _("Choose an agent"))] + [
             (agent.pk, person_name(agent)) for agent in agents
         ]
 
-    def clean_assignee(self):
-        return self.agents[self.cleaned_data["assignee"]]
+    def clean(self, value):
+        return self.agents[super().clean(value)]
 
 
-class NoteForm(forms.Form):
-    """An internal note or a message to the customer.
+@dataclass(frozen=True)
+class Assignee:
+    """Who gets the ticket: on the page one of the assignable agents; through the API any
+    active user's id, or null for nobody (the service checks the role)."""
 
-    No version: a note changes no workflow column, so it can never be stale
-    and never makes a colleague's step stale either.
+    name: str
+    label: str | None = None
+    api_help: str = ""
+    on_page = True
+
+    def form_field(self):
+        return AgentChoiceField(
+            label=self.label, coerce=int, error_messages={"required": _("Choose an agent.")}
+        )
+
+    def api_field(self):
+        return serializers.PrimaryKeyRelatedField(
+            queryset=get_user_model().objects.filter(is_active=True),
+            allow_null=True,
+            **_help(self.api_help),
+        )
+
+
+def _help(text):
+    return {"help_text": text} if text else {}
+
+
+# --- A step's form and its API body, from its fields ----------------------------
+
+
+def _shape(field):
+    # What a DRF field was built with; a queryset by its model (its repr would run it).
+    kwargs = field._kwargs
+    if "queryset" in kwargs:
+        kwargs = {**kwargs, "queryset": kwargs["queryset"].model}
+    return type(field), kwargs
+
+
+def page_form(name, fields, *, versioned=True):
+    """The page's form class asking for ``fields``."""
+    base = StepForm if versioned else UnversionedForm
+    return type(name, (base,), {f.name: f.form_field() for f in fields})
+
+
+_inputs: dict[str, tuple[type[serializers.Serializer], tuple]] = {}
+
+
+def api_input(name, fields, *, versioned=True):
+    """The API's body class for ``fields``, named ``name`` in the schema.
+
+    Steps reading the same body share one class (the schema has one component
+    per name), so asking again for a name with other fields is an error.
     """
-
-    text = forms.CharField(required=False, max_length=5000, widget=_textarea(3))
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("use_required_attribute", False)
-        super().__init__(*args, **kwargs)
-
-
-class InternalNoteForm(NoteForm):
-    text = forms.CharField(
-        label=_("Internal note"),
-        required=False,
-        max_length=5000,
-        help_text=_("Only agents see this."),
-        widget=_textarea(3),
-    )
-
-
-class CustomerMessageForm(NoteForm):
-    text = forms.CharField(
-        label=_("Message to the customer"),
-        required=False,
-        max_length=5000,
-        help_text=_("The customer will see this, on their tracking page."),
-        widget=_textarea(3),
-    )
+    declared = {f.name: f.api_field() for f in fields}
+    if versioned and not declared:
+        return StepInput
+    shape = tuple((key, *_shape(field)) for key, field in declared.items())
+    if name in _inputs:
+        known, known_shape = _inputs[name]
+        if known_shape != shape:
+            raise ValueError(f"Two step bodies are named {name} but read different fields.")
+        return known
+    base = StepInput if versioned else serializers.Serializer
+    _inputs[name] = (type(name, (base,), declared), shape)
+    return _inputs[name][0]

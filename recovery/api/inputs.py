@@ -1,119 +1,15 @@
-"""What the API reads: the body of each step on a ticket, and the queue's filters.
+"""What the API reads besides a step's body: the queue's and the breach report's filters.
 
-Like the pages' forms (``recovery.forms``) these only parse; the rules (a
-reason for "none", an amount to the cent, a number that dials) live in the
-services, whose ValidationError comes back keyed by the same names. Text
-fields are not required here for that reason: a missing apology gets the
-service's message, in the agent's words, not a generic "required".
-
-``version`` is optional everywhere: the ticket version the caller last read.
-Given, a step on a ticket changed since is refused (409 ``stale_ticket``).
+A step's body is built from its line in ``recovery.steps.STEPS`` (its fields
+are in ``recovery.forms``), from the same declaration as the page's form.
 """
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.models import Channel
-from recovery.choices import (
-    AcknowledgeMethod,
-    CallbackOutcome,
-    CompensationKind,
-    Priority,
-    Status,
-)
-
-# PostgreSQL's integer: a larger id or version can only be wrong.
-MAX_INT = 2**31 - 1
-TEXT_MAX = 5000
-
-
-def _text(**kwargs):
-    return serializers.CharField(
-        required=False, allow_blank=True, max_length=TEXT_MAX, default="", **kwargs
-    )
-
-
-class StepInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_INT,
-        help_text="The ticket version you acted on; a step on a changed ticket answers 409.",
-    )
-
-
-class AcknowledgeInput(StepInput):
-    method = serializers.ChoiceField(choices=AcknowledgeMethod.choices)
-    number_called = _text(help_text="For `phone`: the number that reached the customer.")
-    message = _text(help_text="For `message`: what you wrote to the customer (they see it).")
-    note = _text(help_text="Internal note on the call.")
-
-
-class CallbackAttemptInput(StepInput):
-    number_called = _text()
-    outcome = serializers.ChoiceField(choices=CallbackOutcome.choices)
-    note = _text()
-
-
-class ApologyInput(StepInput):
-    text = _text(help_text="The apology, in the words the customer will see.")
-
-
-class CompensationInput(StepInput):
-    kind = serializers.ChoiceField(choices=CompensationKind.choices)
-    # Text, never a float: money keeps its exact cents (the ledger parses it).
-    amount = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        max_length=20,
-        default=None,
-        help_text='A decimal in a string, such as "25.00"; none for a replacement or "none".',
-    )
-    currency = serializers.CharField(
-        required=False, allow_blank=True, max_length=3, default="", help_text="ISO 4217, e.g. EUR."
-    )
-    description = _text()
-    reason = _text(help_text="Required for `none`: why nothing is due.")
-
-
-class FulfilInput(StepInput):
-    code = _text(
-        help_text="Required for a voucher or discount: the code the customer redeems (they see it)."
-    )
-    redeem_instructions = _text(
-        help_text="Required for a voucher or discount: how and until when to use the code."
-    )
-
-
-class ReasonInput(StepInput):
-    reason = _text()
-
-
-class ResolveInput(StepInput):
-    note = _text(help_text="Internal: how the follow-up went.")
-
-
-class PriorityInput(StepInput):
-    priority = serializers.ChoiceField(choices=Priority.choices)
-
-
-class AssignInput(StepInput):
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
-        allow_null=True,
-        help_text="The agent's user id, or null to unassign.",
-    )
-
-
-class NoteInput(serializers.Serializer):
-    text = _text()
-    customer_visible = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="True: a message the customer sees on their tracking page.",
-    )
+from recovery.choices import Priority, Status
+from recovery.forms import MAX_INT
 
 
 def _user_filter(value):

@@ -1,1 +1,1 @@
-"""The agents' pages: ``queue``, the ``ticket`` page, and its steps (``steps``, ``ledger``, answered by ``step_runner``)."""
+"""The agents' pages: ``queue``, the ``ticket`` page, and its steps (``steps``, built from ``recovery.steps``)."""

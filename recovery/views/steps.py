@@ -1,278 +1,125 @@
-"""The steps an agent takes on a ticket, but the ledger's: one POST view per step.
+"""The ticket page's steps: one POST view per form of ``recovery.steps.STEPS``, built from it.
 
-Each view only says which form it reads and which service it calls;
-``recovery.views.step_runner.run_step`` answers the same way for all of them.
-The compensation steps are in ``recovery.views.ledger``.
+Every step answers the same way (``run_step``). It either succeeds
+(POST/redirect/GET back to the page, with a success message) or the page is
+shown again as the ticket now is, with the agent's form still filled in and
+what went wrong: the service's ValidationError beside its field (400), or a
+WorkflowError's message at the top (409 for a move the ticket cannot make,
+403 for an approval above the agent's authority). A step from a stale page
+(StaleTicket) redirects to the ticket's own address instead, with what the
+agent typed kept for it (``recovery.views.drafts``).
 """
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from recovery import forms, services
-from recovery.choices import AcknowledgeMethod, CallbackOutcome, Status
-from recovery.selectors import assignable_agents
-from recovery.views.step_runner import run_step
+from recovery.errors import ApprovalDenied, StaleTicket, WorkflowError
+from recovery.models import Compensation, Ticket
+from recovery.steps import AGENT, STEPS
+from recovery.views.drafts import draft_keep
+from recovery.views.ticket import ticket_page
 from shared.roles import agent_required
 
+_ROLE_REQUIRED = {AGENT: agent_required}
 
-@agent_required
-@require_POST
-def ticket_callback(request, reference):
-    def perform(ticket, data):
-        was_new = ticket.status == Status.NEW
-        attempt = services.callback_attempt_record(
-            ticket=ticket,
-            actor=request.user,
-            number_called=data["number_called"],
-            outcome=data["outcome"],
-            note=data["note"],
-            expected_version=data["version"],
+
+def _status_for(error):
+    # A stale page or a move the ticket's state forbids is a conflict with
+    # the ticket as it is now; an approval above one's authority is forbidden.
+    if isinstance(error, ApprovalDenied):
+        return 403
+    return 409
+
+
+def _errors_onto_form(form, error):
+    """Put a service's ValidationError beside the field named like the argument it is about."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, field_errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, field_errors)
+
+
+def _compensation(ticket, pk):
+    compensation = get_object_or_404(Compensation, pk=pk, ticket=ticket)
+    # The same object the services move on, so the version check sees the
+    # version the agent's page showed.
+    compensation.ticket = ticket
+    return compensation
+
+
+def run_step(request, reference, *, step, page, compensation_id=None):
+    """Read ``page``'s form from the POST and take ``step`` with what it says.
+
+    On success: redirect to the ticket page with the page's ``success`` (or
+    the text the step returned). On a stale page: redirect there too, with a
+    warning and the typed text kept, so the tab ends on the ticket's address
+    (a reload must not post again) showing the ticket as it is now. Otherwise
+    the page is shown again, as the ticket now is, with the agent's form still
+    filled in: bad input is shown beside its field (400); a WorkflowError's
+    message is shown at the top, 409 for a forbidden move, 403 for an approval
+    above the agent's authority. Nothing was changed in any of those cases:
+    the services write all or nothing.
+    """
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("complaint__customer"), complaint__reference=reference
+    )
+    prefix = page.prefix if compensation_id is None else f"{page.prefix}-{compensation_id}"
+    form = step.page_form(page)(request.POST, prefix=prefix)
+    status = 400
+    if form.is_valid():
+        data = {**form.cleaned_data, **(page.preset(request.user) if page.preset else {})}
+        compensation = None if compensation_id is None else _compensation(ticket, compensation_id)
+        try:
+            outcome = step.perform(
+                ticket=ticket, compensation=compensation, actor=request.user, data=data
+            )
+        except StaleTicket:
+            draft_keep(request, reference=reference, form=form)
+            messages.warning(
+                request,
+                _(
+                    "This ticket changed while you were working on it, so your step was not "
+                    "taken. Here it is as it is now: check what changed before you go on."
+                ),
+            )
+            return redirect("agent:ticket", reference=reference)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            status = _status_for(error)
+        except ValidationError as error:
+            _errors_onto_form(form, error)
+        else:
+            messages.success(request, str(outcome or page.success))
+            return redirect("agent:ticket", reference=reference)
+    return ticket_page(request, reference, bound={prefix: form}, status=status)
+
+
+def step_view(step, page):
+    """The POST view of one form of ``step`` on the ticket page."""
+
+    @_ROLE_REQUIRED[step.who]
+    @require_POST
+    def view(request, reference, compensation_id=None):
+        return run_step(request, reference, step=step, page=page, compensation_id=compensation_id)
+
+    view.step, view.page = step, page
+    view.__name__ = view.__qualname__ = page.name
+    return view
+
+
+def step_urls():
+    """Every form of every step, posted under the ticket's address."""
+    return [
+        path(
+            f"tickets/<str:reference>/{step.page_route(page)}",
+            step_view(step, page),
+            name=page.name,
         )
-        if was_new and attempt.outcome == CallbackOutcome.REACHED:
-            return _("Call logged: the customer was reached and the ticket is acknowledged.")
-        return None
-
-    return run_step(
-        request,
-        reference,
-        form_class=forms.CallbackAttemptForm,
-        prefix="call",
-        perform=perform,
-        success=_("Call logged."),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_acknowledge(request, reference):
-    def perform(ticket, data):
-        second = services.owes_second_callback(ticket)
-        services.ticket_acknowledge(
-            ticket=ticket,
-            actor=request.user,
-            method=AcknowledgeMethod.MESSAGE,
-            message=data["message"],
-            expected_version=data["version"],
-        )
-        if second:
-            return _("Second attempt: the customer has your message; the callback is met.")
-        return None
-
-    return run_step(
-        request,
-        reference,
-        form_class=forms.AcknowledgeMessageForm,
-        prefix="ack",
-        perform=perform,
-        success=_("Ticket acknowledged by your message."),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_apologize(request, reference):
-    def perform(ticket, data):
-        services.ticket_apologize(
-            ticket=ticket, actor=request.user, text=data["text"], expected_version=data["version"]
-        )
-
-    return run_step(
-        request,
-        reference,
-        form_class=forms.ApologyForm,
-        prefix="apology",
-        perform=perform,
-        success=_("Apology recorded."),
-    )
-
-
-def _simple_step(request, reference, *, prefix, form_class, service, success, fields=()):
-    """A step on the ticket itself whose form fields are passed to ``service`` as they are."""
-
-    def perform(ticket, data):
-        service(
-            ticket=ticket,
-            actor=request.user,
-            expected_version=data["version"],
-            **{name: data[name] for name in fields},
-        )
-
-    return run_step(
-        request, reference, form_class=form_class, prefix=prefix, perform=perform, success=success
-    )
-
-
-@agent_required
-@require_POST
-def ticket_start_follow_up(request, reference):
-    return _simple_step(
-        request,
-        reference,
-        prefix="follow_up",
-        form_class=forms.StepForm,
-        service=services.ticket_start_follow_up,
-        success=_("Follow-up started."),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_resolve(request, reference):
-    return _simple_step(
-        request,
-        reference,
-        prefix="resolve",
-        form_class=forms.ResolveForm,
-        service=services.ticket_resolve,
-        success=_("Ticket resolved."),
-        fields=("note",),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_close_invalid(request, reference):
-    return _simple_step(
-        request,
-        reference,
-        prefix="close",
-        form_class=forms.CloseInvalidForm,
-        service=services.ticket_close_invalid,
-        success=_("Ticket closed as invalid."),
-        fields=("reason",),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_reopen(request, reference):
-    return _simple_step(
-        request,
-        reference,
-        prefix="reopen",
-        form_class=forms.ReopenForm,
-        service=services.ticket_reopen,
-        success=_("Ticket reopened."),
-        fields=("reason",),
-    )
-
-
-def _assign(request, reference, *, prefix, assignee, success, form_class=forms.StepForm, **kw):
-    """Claim, unassign or assign; ``assignee(data)`` says to whom (None: nobody)."""
-
-    def perform(ticket, data):
-        services.ticket_assign(
-            ticket=ticket,
-            assignee=assignee(data),
-            actor=request.user,
-            expected_version=data["version"],
-        )
-
-    return run_step(
-        request,
-        reference,
-        form_class=form_class,
-        prefix=prefix,
-        perform=perform,
-        success=success,
-        form_kwargs=kw,
-    )
-
-
-@agent_required
-@require_POST
-def ticket_claim(request, reference):
-    return _assign(
-        request,
-        reference,
-        prefix="claim",
-        assignee=lambda data: request.user,
-        success=_("Ticket assigned to you."),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_unassign(request, reference):
-    return _assign(
-        request,
-        reference,
-        prefix="unassign",
-        assignee=lambda data: None,
-        success=_("Ticket unassigned."),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_assign(request, reference):
-    return _assign(
-        request,
-        reference,
-        prefix="assign",
-        assignee=lambda data: data["assignee"],
-        form_class=forms.AssignForm,
-        success=_("Ticket assigned."),
-        agents=assignable_agents(),
-    )
-
-
-def _note(request, reference, *, customer_visible, form_class, prefix, success):
-    def perform(ticket, data):
-        services.ticket_add_note(
-            ticket=ticket, actor=request.user, text=data["text"], customer_visible=customer_visible
-        )
-
-    return run_step(
-        request, reference, form_class=form_class, prefix=prefix, perform=perform, success=success
-    )
-
-
-@agent_required
-@require_POST
-def ticket_note(request, reference):
-    return _note(
-        request,
-        reference,
-        customer_visible=False,
-        form_class=forms.InternalNoteForm,
-        prefix="note",
-        success=_("Internal note added."),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_message(request, reference):
-    return _note(
-        request,
-        reference,
-        customer_visible=True,
-        form_class=forms.CustomerMessageForm,
-        prefix="message",
-        success=_("Message added: the customer sees it on their tracking page."),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_priority(request, reference):
-    """Raise or lower the priority; a callback still owed gets the new window's deadline."""
-
-    def perform(ticket, data):
-        event = services.ticket_priority_change(
-            ticket=ticket,
-            actor=request.user,
-            priority=data["priority"],
-            expected_version=data["version"],
-        )
-        return None if event else _("The priority was already that.")
-
-    return run_step(
-        request,
-        reference,
-        form_class=forms.PriorityForm,
-        prefix="priority",
-        perform=perform,
-        success=_("Priority changed."),
-    )
+        for step in STEPS
+        for page in step.pages
+    ]

@@ -11,16 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from complaints.selectors import customer_complaints
-from notifications.models import TROUBLE
-from recovery import forms
 from recovery.choices import PENDING_COMPENSATION_STATUSES, CompensationStatus, Status
 from recovery.selectors import (
     approval_allowances,
-    assignable_agents,
     compensations_approvable_by,
     ticket_for_agent,
     ticket_next_step,
 )
+from recovery.steps import STEPS
 from recovery.views.drafts import draft_pop
 from shared.roles import agent_required
 
@@ -50,12 +48,16 @@ def ticket_detail(request, reference):
 def ticket_page_context(*, ticket, user, bound, draft=None):
     complaint = ticket.complaint
 
-    def form(cls, prefix, initial=None, **kwargs):
+    def form(step, page, prefix):
         if prefix in bound:
             return bound[prefix]
+        initial = page.initial(ticket) if page.initial else None
         if draft and draft["prefix"] == prefix:
             initial = {**(initial or {}), **{f["name"]: f["value"] for f in draft["typed"]}}
-        return cls(prefix=prefix, initial=initial, **kwargs)
+        return step.page_form(page)(prefix=prefix, initial=initial)
+
+    # Every step's forms, by their prefix; a ledger line's are on its line.
+    pages = [(step, page) for step in STEPS for page in step.pages]
 
     next_step = ticket_next_step(ticket)
     featured = next_step and next_step["compensation"]
@@ -69,9 +71,11 @@ def ticket_page_context(*, ticket, user, bound, draft=None):
             "pending": c.status in PENDING_COMPENSATION_STATUSES,
             "featured": featured is not None and c.pk == featured.pk,
             "approvable": c.pk in approvable,
-            "approve": form(forms.StepForm, f"approve-{c.pk}"),
-            "fulfil": form(forms.FulfilForm, f"fulfil-{c.pk}"),
-            "decline": form(forms.DeclineForm, f"decline-{c.pk}"),
+            **{
+                page.prefix: form(step, page, f"{page.prefix}-{c.pk}")
+                for step, page in pages
+                if step.on_line
+            },
         }
         for c in ledger
     ]
@@ -89,9 +93,7 @@ def ticket_page_context(*, ticket, user, bound, draft=None):
         "complaint": complaint,
         "events": events,
         # An email to the customer that did not arrive: the agent should call.
-        "email_trouble": [
-            e for e in emails if e.status in TROUBLE and e.recipient == customer_email
-        ],
+        "email_trouble": [e for e in emails if e.in_trouble and e.recipient == customer_email],
         "earlier": customer_complaints(complaint.customer, exclude=complaint),
         "next_step": next_step,
         "next_line": next((line for line in lines if line["featured"]), None),
@@ -103,21 +105,6 @@ def ticket_page_context(*, ticket, user, bound, draft=None):
         "assigned_to_me": ticket.assignee_id == user.pk,
         "draft": draft,
         "forms": {
-            "call": form(
-                forms.CallbackAttemptForm, "call", {"number_called": complaint.customer.phone}
-            ),
-            "ack": form(forms.AcknowledgeMessageForm, "ack"),
-            "apology": form(forms.ApologyForm, "apology"),
-            "compensate": form(forms.CompensationProposeForm, "compensate"),
-            "follow_up": form(forms.StepForm, "follow_up"),
-            "resolve": form(forms.ResolveForm, "resolve"),
-            "reopen": form(forms.ReopenForm, "reopen"),
-            "close": form(forms.CloseInvalidForm, "close"),
-            "claim": form(forms.StepForm, "claim"),
-            "unassign": form(forms.StepForm, "unassign"),
-            "assign": form(forms.AssignForm, "assign", agents=assignable_agents()),
-            "priority": form(forms.PriorityForm, "priority", {"priority": ticket.priority}),
-            "note": form(forms.InternalNoteForm, "note"),
-            "message": form(forms.CustomerMessageForm, "message"),
+            page.prefix: form(step, page, page.prefix) for step, page in pages if not step.on_line
         },
     }

@@ -11,6 +11,7 @@ import pytest
 from recovery.choices import CompensationKind, Priority, Status
 from recovery.compensation import compensation_approve, compensation_propose
 from recovery.models import ApprovalLimit, CallbackAttempt, Compensation, Ticket, TicketEvent
+from recovery.steps import STEPS
 from tests.api.conftest import error_of, ticket_url
 from tests.factories import AgentFactory, UserFactory, ticket_in_status, ticketed_complaint
 
@@ -61,8 +62,6 @@ def test_user_without_a_role_cannot_take_a_step(outsider_api):
 
 def _every_step_url():
     """Each step's address on one ticket (with a proposed line for the ledger's steps)."""
-    from recovery.api.actions import STEPS
-
     agent = AgentFactory()
     ticket = ticket_in_status(Status.APOLOGIZED, actor=agent)
     line = proposed(ticket, agent)

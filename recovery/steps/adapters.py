@@ -1,0 +1,104 @@
+"""Each step's adapter onto its service: ``perform(ticket=, compensation=, actor=, data=)``.
+
+``data`` is what the page's form or the API's body read, with the page
+form's ``preset``; ``version`` is absent through the API when not given.
+An adapter returns None, or a message for the page that says more than the
+form's ``success`` (the API answers with the ticket instead).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from recovery import services
+from recovery.choices import AcknowledgeMethod, CallbackOutcome, Status
+from recovery.compensation import compensation_propose
+
+
+def acknowledge(*, ticket, compensation, actor, data):
+    second = data["method"] == AcknowledgeMethod.MESSAGE and services.owes_second_callback(ticket)
+    services.ticket_acknowledge(
+        ticket=ticket,
+        actor=actor,
+        method=data["method"],
+        number_called=data["number_called"],
+        message=data["message"],
+        note=data["note"],
+        expected_version=data.get("version"),
+    )
+    if second:
+        return _("Second attempt: the customer has your message; the callback is met.")
+    return None
+
+
+def callback_attempt(*, ticket, compensation, actor, data):
+    was_new = ticket.status == Status.NEW
+    attempt = services.callback_attempt_record(
+        ticket=ticket,
+        actor=actor,
+        number_called=data["number_called"],
+        outcome=data["outcome"],
+        note=data["note"],
+        expected_version=data.get("version"),
+    )
+    if was_new and attempt.outcome == CallbackOutcome.REACHED:
+        return _("Call logged: the customer was reached and the ticket is acknowledged.")
+    return None
+
+
+def compensate(*, ticket, compensation, actor, data):
+    compensation_propose(
+        ticket=ticket,
+        actor=actor,
+        kind=data["kind"],
+        amount=data["amount"] or None,
+        currency=data["currency"],
+        description=data["description"],
+        reason=data["reason"],
+        expected_version=data.get("version"),
+    )
+
+
+def on_ticket(service, *names):
+    """A step whose fields are passed to ``service`` as they are."""
+
+    def perform(*, ticket, compensation, actor, data):
+        service(
+            ticket=ticket,
+            actor=actor,
+            expected_version=data.get("version"),
+            **{name: data[name] for name in names},
+        )
+
+    return perform
+
+
+def on_line(service, *names):
+    """A step on one ledger line whose fields are passed to ``service`` as they are."""
+
+    def perform(*, ticket, compensation, actor, data):
+        service(
+            compensation=compensation,
+            actor=actor,
+            expected_version=data.get("version"),
+            **{name: data[name] for name in names},
+        )
+
+    return perform
+
+
+def priority_change(*, ticket, compensation, actor, data):
+    event = services.ticket_priority_change(
+        ticket=ticket,
+        actor=actor,
+        priority=data["priority"],
+        expected_version=data.get("version"),
+    )
+    return None if event else _("The priority was already that.")
+
+
+def note_add(*, ticket, compensation, actor, data):
+    services.ticket_add_note(
+        ticket=ticket,
+        actor=actor,
+        text=data["text"],
+        customer_visible=data["customer_visible"],
+    )
