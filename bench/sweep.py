@@ -5,17 +5,22 @@
 
 Reuses the data of bench/queue.py (it loads it first if missing).
 
-1. One sweep. Inside a transaction that is rolled back at the end, it moves
-   every open, unacknowledged callback deadline into the future but 1,000,
-   then times one sweep that breaches those 1,000 (events, priority, outbox
-   rows and all) and a second one that finds nothing left to do. It prints
-   both times and the query count. (The sends are published after commit, one
-   message per 100 emails; a rolled-back sweep publishes nothing.)
-2. Lateness. It makes 200 tickets fall due over three minutes (committed),
-   starts a real Celery worker and beat on Redis, as `make run` does, and
-   prints how late each breach was recorded (``breached_at`` minus the
-   deadline): p50, p95, p99 and the worst. The other waiting tickets are
-   moved out of the way for the run and put back after it.
+1. One sweep. It runs at the moment the 1,000th waiting callback falls due
+   (``deadlines_sweep(now=...)``), inside a transaction rolled back at the
+   end: first the reminders owed by then go out (``remind_due``, as the
+   sweeps before would have sent them), then it times one sweep that
+   breaches those 1,000 (events, priority, outbox rows and all) and a second
+   one that finds nothing left to do. It prints both times and the query
+   count. (The sends are published after commit, one message per 100
+   emails; a rolled-back sweep publishes nothing.)
+2. Lateness. It adds 200 tickets falling due over three minutes, starts a
+   real Celery worker and beat on Redis, as `make run` does, and prints how
+   late each breach was recorded (``breached_at`` minus the deadline): p50,
+   p95, p99 and the worst. Worker and beat run on a clock set back to just
+   before the first deadline or reminder the data holds (time_machine, in
+   their processes), so nothing else falls due during the run; the 200
+   tickets are deleted after it. No ticket row is updated here: only
+   ``recovery.workflow`` does that (tests/recovery/test_single_writer.py).
 """
 
 import argparse
@@ -39,12 +44,15 @@ LATE_SPREAD = timedelta(seconds=180)
 
 def one_sweep():
     from django.db import connection, transaction
-    from django.utils import timezone
 
-    from recovery.deadlines import deadlines_sweep
+    from recovery.deadlines import deadlines_sweep, remind_due
     from recovery.models import Ticket
 
-    now = timezone.now()
+    waiting = Ticket.objects.filter(
+        status="new", breached_at__isnull=True, callback_due_at__isnull=False
+    )
+    due = waiting.order_by("callback_due_at", "id").values_list("callback_due_at", flat=True)
+    now = due[DUE - 1]
     executed = []
 
     def count(execute, sql, params, many, context):
@@ -52,14 +60,12 @@ def one_sweep():
         return execute(sql, params, many, context)
 
     with transaction.atomic():
-        waiting = Ticket.objects.filter(status="new", breached_at__isnull=True)
-        waiting.update(callback_due_at=now + timedelta(days=1), reminder_due_at=None)
-        due_ids = list(waiting.order_by("id").values_list("id", flat=True)[:DUE])
-        Ticket.objects.filter(pk__in=due_ids).update(callback_due_at=now - timedelta(seconds=30))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE recovery_ticket")
+        with _db.Timer() as reminders:
+            reminded = remind_due(now=now)
         print(
-            f"{Ticket.objects.count():,} tickets, {waiting.count():,} awaiting a callback, {DUE:,} due"
+            f"{Ticket.objects.count():,} tickets, {waiting.count():,} awaiting a callback, "
+            f"{waiting.filter(callback_due_at__lte=now).count():,} due at {now:%Y-%m-%d %H:%M:%S}; "
+            f"{reminded:,} reminders owed by then sent first ({reminders.ms / 1000:.1f} s)"
         )
         with connection.execute_wrapper(count), _db.Timer() as first:
             counts = deadlines_sweep(now=now)
@@ -71,24 +77,24 @@ def one_sweep():
         transaction.set_rollback(True)
 
 
-# Out of the way for the lateness run: every other waiting deadline and reminder.
-PARK_SQL = """
-UPDATE recovery_ticket SET callback_due_at = callback_due_at + interval '100 years',
-       reminder_due_at = NULL
- WHERE status = 'new' AND breached_at IS NULL
-"""
-UNPARK_SQL = """
-UPDATE recovery_ticket SET callback_due_at = callback_promised_at,
-       reminder_due_at = callback_promised_at - (callback_promised_at - opened_at) / 2
- WHERE status = 'new' AND breached_at IS NULL
+# Celery on a shifted clock: the offset (seconds) from BENCH_CLOCK_OFFSET.
+SHIFTED_CELERY = """
+import os, sys
+from datetime import UTC, datetime, timedelta
+import time_machine
+offset = timedelta(seconds=float(os.environ["BENCH_CLOCK_OFFSET"]))
+time_machine.travel(datetime.now(UTC) + offset, tick=True).start()
+from celery.__main__ import main
+sys.argv = ["celery", *sys.argv[1:]]
+main()
 """
 
 
-def _start(*args):
+def _start(*args, offset):
     return subprocess.Popen(
-        [str(_db.ROOT / ".venv/bin/celery"), "-A", "config", *args, "--loglevel=WARNING"],
+        [sys.executable, "-c", SHIFTED_CELERY, "-A", "config", *args, "--loglevel=WARNING"],
         cwd=_db.ROOT,
-        env=os.environ.copy(),
+        env={**os.environ, "BENCH_CLOCK_OFFSET": str(offset.total_seconds())},
         start_new_session=True,
     )
 
@@ -101,48 +107,95 @@ def _stop(process):
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def _late_tickets(deadlines):
+    """One new ticket per deadline, inserted in that state (a callback owed, no reminder left)."""
+    from complaints.models import Category, Complaint, Customer
+    from recovery.models import Ticket
+    from shared.identifiers import new_reference, new_tracking_token
+
+    customer = Customer.objects.create(name="Lateness run", email="lateness@example.com")
+    category = Category.objects.order_by("id").first()
+    window = timedelta(hours=48)
+    complaints = Complaint.objects.bulk_create(
+        Complaint(
+            reference=new_reference(),
+            tracking_token=new_tracking_token(),
+            customer=customer,
+            category=category,
+            description="The parcel arrived late.",
+            consent_to_contact=True,
+            submitted_at=due - window,
+        )
+        for due in deadlines
+    )
+    return Ticket.objects.bulk_create(
+        Ticket(
+            complaint=complaint,
+            status="new",
+            priority="standard",
+            callback_due_at=due,
+            callback_promised_at=due,
+            due_at=due,
+            opened_at=due - window,
+        )
+        for complaint, due in zip(complaints, deadlines, strict=True)
+    )
+
+
+def _late_tickets_delete(tickets):
+    from complaints.models import Customer
+    from recovery.models import Ticket
+
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).delete()
+    Customer.objects.filter(email="lateness@example.com").delete()
+
+
 def lateness():
     import redis
     from django.conf import settings
-    from django.db import connection
+    from django.db.models import Min
     from django.utils import timezone
 
     from recovery.models import Ticket
 
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    with connection.cursor() as cursor:
-        cursor.execute(PARK_SQL)
-    waiting = Ticket.objects.filter(status="new", breached_at__isnull=True)
-    chosen = list(waiting.order_by("id").values_list("id", flat=True)[:LATE_TICKETS])
-    start = timezone.now() + LATE_FIRST
-    step = LATE_SPREAD / (len(chosen) - 1)
-    for i, pk in enumerate(chosen):
-        Ticket.objects.filter(pk=pk).update(callback_due_at=start + step * i)
+    waiting = Ticket.objects.filter(status="new", breached_at__isnull=True).aggregate(
+        callback=Min("callback_due_at"), reminder=Min("reminder_due_at")
+    )
+    first_due = min(at for at in waiting.values() if at is not None)
+    # The run's clock: ten minutes before anything the data holds falls due.
+    offset = first_due - timedelta(minutes=10) - timezone.now()
+    start = timezone.now() + offset + LATE_FIRST
+    step = LATE_SPREAD / (LATE_TICKETS - 1)
+    chosen = _late_tickets([start + step * i for i in range(LATE_TICKETS)])
     schedule = _db.ROOT / "var" / "bench" / "beat-schedule"
     schedule.parent.mkdir(parents=True, exist_ok=True)
     schedule.unlink(missing_ok=True)
     processes = [
-        _start("worker", "--queues=deadlines,email", "--concurrency=2", "-n", "bench@%h"),
-        _start("beat", f"--schedule={schedule}"),
+        _start(
+            "worker", "--queues=deadlines,email", "--concurrency=2", "-n", "bench@%h", offset=offset
+        ),
+        _start("beat", f"--schedule={schedule}", offset=offset),
     ]
     print(
         f"{len(chosen)} tickets fall due from {LATE_FIRST.seconds} s to "
-        f"{(LATE_FIRST + LATE_SPREAD).seconds} s from now; worker and beat started.",
+        f"{(LATE_FIRST + LATE_SPREAD).seconds} s from now; worker and beat started "
+        f"(their clock {offset} off).",
         flush=True,
     )
+    ids = [ticket.pk for ticket in chosen]
     try:
         give_up = time.monotonic() + (LATE_FIRST + LATE_SPREAD).seconds + 180
-        done = Ticket.objects.filter(pk__in=chosen, breached_at__isnull=False)
-        while done.count() < len(chosen) and time.monotonic() < give_up:
+        done = Ticket.objects.filter(pk__in=ids, breached_at__isnull=False)
+        while done.count() < len(ids) and time.monotonic() < give_up:
             time.sleep(2)
     finally:
         for process in processes:
             _stop(process)
-        with connection.cursor() as cursor:
-            cursor.execute(UNPARK_SQL)
-    rows = Ticket.objects.filter(pk__in=chosen).values_list("callback_due_at", "breached_at")
+        rows = list(Ticket.objects.filter(pk__in=ids).values_list("callback_due_at", "breached_at"))
+        _late_tickets_delete(chosen)
     late = sorted((b - d).total_seconds() for d, b in rows if b is not None)
-    missing = len(chosen) - len(late)
+    missing = len(ids) - len(late)
     print(
         f"lateness of {len(late)} breaches: p50={_db.percentile(late, 50):.2f} s  "
         f"p95={_db.percentile(late, 95):.2f} s  p99={_db.percentile(late, 99):.2f} s  "
