@@ -1,7 +1,8 @@
 """The agents' queue and ticket page at 1,000,000 tickets (100,000 open).
 
-    .venv/bin/python bench/queue.py            # load once (about 2 minutes), then measure
+    .venv/bin/python bench/queue.py            # load once (about 4 minutes), then measure
     .venv/bin/python bench/queue.py --reload   # drop and load the data again
+    BENCH_TICKETS=100000 BENCH_DATABASE_URL=... .venv/bin/python bench/queue.py --reload  # a tenth, to try the loader
 
 Server time is measured in-process with Django's test client (no network), over
 200 requests per page, on the PostgreSQL database ``amends_bench``. It prints
