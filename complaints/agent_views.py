@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from complaints.forms import PhoneComplaintForm
 from complaints.models import Attachment, Channel, Customer
 from complaints.selectors import customer_complaints, customer_search
-from complaints.services import complaint_submit, intake_answers
+from complaints.services import complaint_file, intake_answers
 from shared.roles import agent_required
 
 
@@ -32,31 +33,10 @@ def phone_complaint_new(request):
             )
     form = PhoneComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        complaint, created = complaint_submit(
-            customer=customer,
-            **intake_answers(data),
-            channel=Channel.PHONE,
-            language=data["language"],
-            idempotency_key=form.idempotency_key,
-            logged_by=request.user,
-        )
-        if created:
-            messages.success(
-                request,
-                _("Complaint %(reference)s logged. Its ticket is in the queue.")
-                % {"reference": complaint.reference},
-            )
-        else:
-            messages.info(
-                request,
-                _(
-                    "This complaint was already logged as %(reference)s a moment ago, so it "
-                    "was not logged twice. Here is its ticket."
-                )
-                % {"reference": complaint.reference},
-            )
-        return redirect("agent:ticket", reference=complaint.reference)
+        try:
+            return _phone_complaint_file(request, form, customer=customer)
+        except ValidationError as error:  # the intake's rules, shown on the form
+            form.add_error(None, error)
     earlier = customer_complaints(customer) if customer else []
     return render(
         request,
@@ -64,6 +44,35 @@ def phone_complaint_new(request):
         {"form": form, "customer": customer, "earlier": earlier},
         status=400 if form.errors else 200,
     )
+
+
+def _phone_complaint_file(request, form, *, customer):
+    """File what the agent typed and go to its ticket, saying whether it was new."""
+    data = form.cleaned_data
+    complaint, created = complaint_file(
+        customer=customer,
+        **intake_answers(data),
+        channel=Channel.PHONE,
+        language=data["language"],
+        idempotency_key=form.idempotency_key,
+        logged_by=request.user,
+    )
+    if created:
+        messages.success(
+            request,
+            _("Complaint %(reference)s logged. Its ticket is in the queue.")
+            % {"reference": complaint.reference},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "This complaint was already logged as %(reference)s a moment ago, so it "
+                "was not logged twice. Here is its ticket."
+            )
+            % {"reference": complaint.reference},
+        )
+    return redirect("agent:ticket", reference=complaint.reference)
 
 
 @agent_required

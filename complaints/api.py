@@ -20,18 +20,23 @@ refused with 422 rather than answered with the first complaint.
 
 Without a key, or with a new one, the same customer sending the same text
 again within ``AMENDS["DUPLICATE_WINDOW_SECONDS"]`` files nothing either
-(``complaint_submit`` decides, for the form and phone intake alike): the
+(``complaint_file`` decides, for the form and phone intake alike): the
 answer is 200 with the first complaint and ``Duplicate-Replayed: true``.
+
+The serializer only parses: the rules (who must give an email, consent, the
+channel), their words, the replay and the rate limits are ``complaint_file``'s,
+and its ValidationError answers 400 like the serializer's own
+(``config.rest``).
 """
 
 import hashlib
 import json
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -41,12 +46,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import ratelimit
 from complaints.forms import VALID_TIMEZONES
 from complaints.models import Category, Channel, Complaint
-from complaints.selectors import complaint_already_filed
-from complaints.services import complaint_submit, intake_answers
-from recovery.models import Ticket
+from complaints.services import (
+    DESCRIPTION_MIN_LENGTH,
+    MESSAGES,
+    IdempotencyKeyReused,
+    IntakeRateLimited,
+    complaint_file,
+    intake_answers,
+)
+from shared.choices import Priority
 from shared.client_ip import client_ip
 from shared.phones import to_e164
 from shared.roles import is_agent
@@ -67,7 +77,7 @@ class RateLimited(APIException):
     )
 
 
-class IdempotencyKeyReused(APIException):
+class KeyReused(APIException):
     status_code = 422
     default_code = "idempotency_key_reused"
     default_detail = _(
@@ -82,11 +92,12 @@ def _optional(**kwargs):
 
 class ComplaintInput(serializers.Serializer):
     name = serializers.CharField(
-        max_length=200, error_messages={"required": _("Tell us your name.")}
+        max_length=200,
+        error_messages={"required": MESSAGES["name_required"], "blank": MESSAGES["name_required"]},
     )
     email = serializers.EmailField(
         max_length=254,
-        error_messages={"invalid": _("Enter a valid email address, such as name@example.com.")},
+        error_messages={"invalid": MESSAGES["email_invalid"]},
         help_text="Required, unless an agent files with a phone number.",
         **_optional(),
     )
@@ -95,15 +106,16 @@ class ComplaintInput(serializers.Serializer):
     )
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(active=True),
-        error_messages={"required": _("Choose what your complaint is about.")},
+        error_messages={"required": MESSAGES["category_required"]},
     )
     order_reference = serializers.CharField(max_length=100, **_optional())
     description = serializers.CharField(
-        min_length=10,
+        min_length=DESCRIPTION_MIN_LENGTH,
         max_length=10000,
         error_messages={
-            "required": _("Tell us what happened."),
-            "min_length": _("Tell us a little more about what happened (at least 10 characters)."),
+            "required": MESSAGES["description_required"],
+            "blank": MESSAGES["description_required"],
+            "min_length": MESSAGES["description_too_short"],
         },
     )
     remedy_sought = serializers.CharField(max_length=2000, **_optional())
@@ -134,23 +146,15 @@ class ComplaintInput(serializers.Serializer):
     )
 
     def validate_name(self, value):
-        name = " ".join(value.split())
-        if not name:
-            raise serializers.ValidationError(_("Tell us your name."))
-        return name
+        # Spacing only, so that a retry spelled differently has the same fingerprint;
+        # whether a name was given is complaint_file's rule.
+        return " ".join(value.split())
 
     def validate_phone(self, value):
         try:
             return to_e164(value.strip()) if value.strip() else ""
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
-
-    def validate_description(self, value):
-        if len(value.strip()) < 10:
-            raise serializers.ValidationError(
-                _("Tell us a little more about what happened (at least 10 characters).")
-            )
-        return value
 
     def validate_timezone(self, value):
         if value and value not in VALID_TIMEZONES:
@@ -159,39 +163,26 @@ class ComplaintInput(serializers.Serializer):
             )
         return value
 
-    def validate(self, attrs):
-        if is_agent(self.context["request"].user):
-            if not attrs["email"] and not attrs["phone"]:
-                raise serializers.ValidationError(
-                    _("Enter the customer's email or phone number so we can call them back.")
-                )
-            attrs.setdefault("channel", Channel.API)
-            return attrs
-        errors = {}
-        # A customer filing for themselves files on the web, like the public
-        # form. A channel they name is refused rather than overwritten: a
-        # client that thinks it files for staff (its token lost or expired)
-        # learns so, instead of reading a 201 for a complaint filed otherwise.
-        if attrs.setdefault("channel", Channel.WEB) != Channel.WEB:
-            errors["channel"] = [
-                _(
-                    "Only staff choose the channel. Leave it out: complaints filed without a "
-                    "staff account are web complaints."
-                )
-            ]
-        if not attrs["email"]:
-            errors["email"] = [_("We need your email to keep you informed.")]
-        if not attrs["consent"]:
-            errors["consent"] = [_("We need your permission to contact you about this complaint.")]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+
+def _ticket_field(name):
+    """A column of the complaint's ticket, reached through the complaint's own relation.
+
+    The ticket is recovery's, a layer above, which this module must not
+    import; its answer still carries the ticket's choices and labels.
+    """
+    return Complaint._meta.get_field("ticket").related_model._meta.get_field(name)
 
 
-class FiledTicketSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Ticket
-        fields = ["status", "priority", "callback_due_at"]
+# The ticket a complaint just opened: where it stands and when we will call.
+# (No docstring: it would become the schema's description.)
+class FiledTicketSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=_ticket_field("status").choices, read_only=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, read_only=True)
+    callback_due_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        label=capfirst(_ticket_field("callback_due_at").verbose_name),
+    )
 
 
 class ComplaintFiledSerializer(serializers.ModelSerializer):
@@ -283,40 +274,27 @@ class ComplaintCreateView(APIView):
         agent = is_agent(request.user)
         ip = client_ip(request)
         key = idempotency_key(request, ip)
-        digest = fingerprint(data)
-        existing = complaint_already_filed(
-            idempotency_key=key,
-            email=data["email"],
-            phone=data["phone"],
-            description=data["description"],
-            ip_address=None if agent else ip,
-        )
-        if existing:
-            return self._replay(request, existing, key=key, digest=digest)
-        # Without a key every request counts; with one, a retry is not counted twice.
-        if not agent and ratelimit.intake_limited(
-            ip=ip, email=data["email"], key=key or uuid.uuid4().hex
-        ):
-            raise RateLimited()
-        complaint, created = complaint_submit(
-            **intake_answers(data),
-            channel=data["channel"],
-            language=data.get("language") or get_language() or settings.LANGUAGE_CODE,
-            timezone_name=data["timezone"],
-            idempotency_key=key,
-            idempotency_fingerprint=digest,
-            logged_by=request.user if agent else None,
-            ip_address=None if agent else ip,
-        )
-        if not created:  # a twin request won the race
-            return self._replay(request, complaint, key=key, digest=digest)
-        return self._answer(request, complaint)
-
-    def _replay(self, request, complaint, *, key, digest):
-        """The first answer again: for a retry with its key, or for the same complaint resent."""
+        # Staff file API complaints unless they say otherwise; the public, web ones.
+        data.setdefault("channel", Channel.API if agent else Channel.WEB)
+        try:
+            complaint, created = complaint_file(
+                **intake_answers(data),
+                channel=data["channel"],
+                language=data.get("language") or get_language() or settings.LANGUAGE_CODE,
+                timezone_name=data["timezone"],
+                idempotency_key=key,
+                idempotency_fingerprint=fingerprint(data),
+                logged_by=request.user if agent else None,
+                ip_address=None if agent else ip,
+            )
+        except IntakeRateLimited:
+            raise RateLimited() from None
+        except IdempotencyKeyReused:
+            raise KeyReused() from None
+        if created:
+            return self._answer(request, complaint)
         if key and complaint.idempotency_key == key:
-            if complaint.idempotency_fingerprint != digest:
-                raise IdempotencyKeyReused()
+            # A retry with its key and the same body: the first answer again.
             response = self._answer(request, complaint)
             response[REPLAYED_HEADER] = "true"
             return response

@@ -1,4 +1,9 @@
-"""The public complaint form and the agents' phone-intake form."""
+"""The public complaint form and the agents' phone-intake form.
+
+They parse what was typed (types, lengths, the files by content, the form's
+one-time key, the bots' tells) and nothing more: the intake's rules and their
+words are ``complaints.services.complaint_file``'s, which the views call.
+"""
 
 import time
 import uuid
@@ -11,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
+from complaints.services import MESSAGES
 from complaints.uploads import (
     ALLOWED_EXTENSIONS,
     ALLOWED_TYPES,
@@ -114,28 +120,13 @@ class CustomerDetailsMixin:
         value = self.cleaned_data.get("nps")
         return int(value) if value not in (None, "") else None
 
-    def clean_name(self):
-        name = " ".join(self.cleaned_data.get("name", "").split())
-        if not name:
-            raise ValidationError(_("Tell us your name."), code="required")
-        return name
-
-    def clean_description(self):
-        text = self.cleaned_data.get("description", "")
-        if len(text.strip()) < 10:
-            raise ValidationError(
-                _("Tell us a little more about what happened (at least 10 characters)."),
-                code="too_short",
-            )
-        return text
-
 
 def _category_field():
     return forms.ModelChoiceField(
         label=_("What is it about?"),
         queryset=Category.objects.filter(active=True),
         empty_label=_("Choose a topic"),
-        error_messages={"required": _("Choose what your complaint is about.")},
+        error_messages={"required": MESSAGES["category_required"]},
     )
 
 
@@ -145,15 +136,15 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,
-        error_messages={"required": _("Tell us your name.")},
+        error_messages={"required": MESSAGES["name_required"]},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Your email"),
         max_length=254,
         error_messages={
-            "required": _("We need your email to keep you informed."),
-            "invalid": _("Enter a valid email address, such as name@example.com."),
+            "required": MESSAGES["email_required"],
+            "invalid": MESSAGES["email_invalid"],
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -176,7 +167,7 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
     description = forms.CharField(
         label=_("What happened?"),
         max_length=10000,
-        error_messages={"required": _("Tell us what happened.")},
+        error_messages={"required": MESSAGES["description_required"]},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     remedy_sought = forms.CharField(
@@ -196,9 +187,7 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
     attachments = MultipleFileField(label=_("Photos or documents"), required=False)
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this complaint by email or phone."),
-        error_messages={
-            "required": _("We need your permission to contact you about this complaint.")
-        },
+        error_messages={"required": MESSAGES["consent_required"]},
     )
     # Filled by the page's script with the browser's time zone; optional.
     timezone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
@@ -331,12 +320,3 @@ class PhoneComplaintForm(CustomerDetailsMixin, forms.Form):
             self.initial.setdefault("form_token", new_form_token())
 
     clean_form_token = ComplaintForm.clean_form_token
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone") and not cleaned.get("customer_id"):
-            raise ValidationError(
-                _("Enter the customer's email or phone number so we can call them back."),
-                code="no_contact",
-            )
-        return cleaned

@@ -37,18 +37,6 @@ def hit(scope, value, *, limit, window):
     return count <= limit
 
 
-def would_exceed(scope, value, *, limit, window):
-    """True when ``value`` has already used up its attempts in this window."""
-    if not value or limit <= 0:
-        return False
-    try:
-        count = cache.get(_key(scope, value, window)) or 0
-    except Exception as error:
-        log_unavailable(logger, "Rate limit cache unavailable; letting the request through.", error)
-        return False
-    return count >= limit
-
-
 def once_per_key(key, decide, *, window=86400):
     """Run ``decide()`` for the first request carrying ``key`` and remember its verdict.
 

@@ -1,41 +1,14 @@
-"""Reads for intake: tracking pages and the agents' customer look-up."""
+"""Reads for intake: finding the customer, spotting a repeat, and the agents' customer look-up."""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.http import Http404
 from django.utils import timezone
 
 from complaints.models import Complaint, Customer
-from recovery.models import TicketEvent
-from shared.identifiers import TOKEN_RE, normalize_reference
+from shared.identifiers import normalize_reference
 from shared.phones import maybe_e164
-
-
-def complaint_for_tracking(token):
-    """The complaint behind a live tracking token, or Http404 with no hint why."""
-    from complaints.services import tracking_link_is_live
-
-    if not token or not TOKEN_RE.match(token):
-        raise Http404
-    complaint = (
-        Complaint.objects.select_related("ticket", "category", "customer")
-        .filter(tracking_token=token)
-        .first()
-    )
-    if complaint is None or not tracking_link_is_live(complaint):
-        raise Http404
-    return complaint
-
-
-def customer_timeline(ticket):
-    """The events a customer may see on their tracking page, oldest first."""
-    return list(
-        TicketEvent.objects.filter(ticket=ticket, customer_visible=True).order_by(
-            "created_at", "pk"
-        )
-    )
 
 
 def customer_find(*, email: str = "", phone: str = "") -> Customer | None:
@@ -48,9 +21,9 @@ def customer_find(*, email: str = "", phone: str = "") -> Customer | None:
         customer = Customer.objects.filter(email__iexact=email).first()
         if customer is not None:
             return customer
-    phone = maybe_e164(phone) if phone else None
-    if phone:
-        by_phone = Customer.objects.filter(phone=phone).order_by("pk").first()
+    e164 = maybe_e164(phone) if phone else None
+    if e164:
+        by_phone = Customer.objects.filter(phone=e164).order_by("pk").first()
         if by_phone and (not email or not by_phone.email):
             return by_phone
     return None
@@ -106,7 +79,7 @@ def complaint_already_filed(
     """The complaint this submission repeats, by its one-time key or by its content.
 
     A cheap look before the rate limits, so that a repeat is answered with
-    its complaint rather than counted or refused; ``complaint_submit`` asks
+    its complaint rather than counted or refused (``complaint_file``); ``complaint_submit`` asks
     again under the customer's row lock, which is what makes it safe.
     """
     if idempotency_key:
@@ -117,7 +90,7 @@ def complaint_already_filed(
     return complaint_resubmitted(customer=customer, description=description, ip_address=ip_address)
 
 
-def customer_search(query, *, limit=10):
+def customer_search(query: str, *, limit: int = 10) -> list[Customer]:
     """Customers matching an email, a phone number, a name or a complaint reference."""
     query = (query or "").strip()
     if len(query) < 3:
@@ -141,7 +114,8 @@ def customer_search(query, *, limit=10):
     )
 
 
-def customer_complaints(customer, *, exclude=None):
+def customer_complaints(customer: Customer, *, exclude: Complaint | None = None) -> list[Complaint]:
+    """The customer's complaints, newest first, for the agent who has them on the line."""
     qs = customer.complaints.select_related("ticket", "category").order_by("-submitted_at")
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)

@@ -1,16 +1,30 @@
-"""Writes for intake: finding the customer, saving the complaint, opening its ticket."""
+"""Writes for intake: the rules every intake shares, finding the customer, saving the complaint.
+
+``complaint_file`` is the way in for the public form, the phone intake and the
+API: it owns the intake's rules and their words (``MESSAGES``), answers a
+repeat with the complaint it repeats, and holds the public to the rate
+limits, in that order. The forms and the serializer only parse. The ticket
+is recovery's: ``complaint_submit`` announces the complaint
+(``complaints.signals.complaint_filed``) and recovery opens it.
+"""
 
 import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 
-from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Attachment, Complaint, Customer
-from complaints.selectors import complaint_resubmitted, customer_find
+from complaints import ratelimit
+from complaints.models import Attachment, Category, Channel, Complaint, Customer
+from complaints.selectors import complaint_already_filed, complaint_resubmitted, customer_find
+from complaints.signals import complaint_filed
 from complaints.uploads import stored_name
-from notifications.services import notification_queue_complaint_received
-from recovery.workflow import ticket_open
 from shared.identifiers import new_reference, new_tracking_token
 from shared.phones import to_e164
 
@@ -20,8 +34,42 @@ logger = logging.getLogger(__name__)
 # surfaces as an IntegrityError; we look again and, if need be, try once more.
 CREATE_ATTEMPTS = 4
 
+# The intake's words, written once. ``complaint_file`` refuses with them; the
+# parsers (forms, serializer) name them for the answers they require, so that
+# an empty field reads the same whether the browser, Django or DRF spots it.
+DESCRIPTION_MIN_LENGTH = 10
+MESSAGES = {
+    "name_required": _("Tell us your name."),
+    "email_required": _("We need your email to keep you informed."),
+    "email_invalid": _("Enter a valid email address, such as name@example.com."),
+    "category_required": _("Choose what your complaint is about."),
+    "description_required": _("Tell us what happened."),
+    "description_too_short": _(
+        "Tell us a little more about what happened (at least 10 characters)."
+    ),
+    "consent_required": _("We need your permission to contact you about this complaint."),
+    "no_contact": _("Enter the customer's email or phone number so we can call them back."),
+    "channel_staff_only": _(
+        "Only staff choose the channel. Leave it out: complaints filed without a "
+        "staff account are web complaints."
+    ),
+}
 
-def customer_find_or_create(*, name, email="", phone="", language="en", timezone_name=""):
+
+class IntakeRateLimited(Exception):
+    """This address or this email filed too many complaints lately; nothing was filed.
+
+    The form answers 429 with its page, the API 429 with its error body.
+    """
+
+
+class IdempotencyKeyReused(Exception):
+    """An earlier complaint's idempotency key, sent with other answers; nothing was filed."""
+
+
+def customer_find_or_create(
+    *, name: str, email: str = "", phone: str = "", language: str = "en", timezone_name: str = ""
+) -> Customer:
     """The customer ``customer_find`` names, brought up to date, or a new one.
 
     The phone is normalised here, whoever calls (forms, API, seed, imports), so
@@ -55,7 +103,7 @@ def customer_find_or_create(*, name, email="", phone="", language="en", timezone
 
 
 # What every intake (public form, phone form, API) asks the customer, by the
-# names its cleaned data uses, and complaint_submit's names where they differ.
+# names its cleaned data uses, and complaint_file's names where they differ.
 _INTAKE_FIELDS = (
     "name",
     "email",
@@ -68,9 +116,9 @@ _INTAKE_FIELDS = (
 _INTAKE_RENAMED = {"nps": "nps_at_intake", "consent": "consent_to_contact"}
 
 
-def intake_answers(data):
+def intake_answers(data: Mapping[str, Any]) -> dict[str, Any]:
     """The customer's answers in a form's (or serializer's) cleaned ``data``, as
-    ``complaint_submit`` arguments: one mapping, so the three intakes cannot drift apart.
+    ``complaint_file`` arguments: one mapping, so the three intakes cannot drift apart.
     """
     return {
         **{name: data[name] for name in _INTAKE_FIELDS},
@@ -78,29 +126,168 @@ def intake_answers(data):
     }
 
 
+def complaint_file(
+    *,
+    name: str,
+    email: str,
+    category: Category,
+    description: str,
+    channel: str,
+    consent_to_contact: bool,
+    phone: str = "",
+    remedy_sought: str = "",
+    order_reference: str = "",
+    nps_at_intake: int | None = None,
+    language: str = "en",
+    timezone_name: str = "",
+    attachments: Iterable[tuple[Any, str]] = (),
+    idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
+    logged_by: AbstractBaseUser | None = None,
+    ip_address: str | None = None,
+    customer: Customer | None = None,
+) -> tuple[Complaint, bool]:
+    """File a complaint as an intake does: check the answers, replay a repeat, limit, submit.
+
+    The one place these rules live, for the public form, the phone intake and
+    the API. Without ``logged_by`` the customer files for themselves and the
+    public form's rules apply (an email, consent, the web channel, the rate
+    limits); a staff member who types it in needs only an email, a phone
+    number or a known ``customer``. A refusal raises ValidationError keyed by
+    the intake's field names (``consent`` for ``consent_to_contact``), which
+    both the form and the API body use, with the words in ``MESSAGES``.
+
+    A repeat (the same one-time key, or the same customer's same text moments
+    ago) is answered with the complaint it repeats *before* the rate limits,
+    which would otherwise count or refuse it: ``(complaint, False)``. The same
+    key with other answers raises IdempotencyKeyReused; too many public
+    filings, IntakeRateLimited. Otherwise ``complaint_submit`` files it.
+    """
+    name = " ".join(name.split())
+    _answers_check(
+        name=name,
+        email=email,
+        phone=phone,
+        description=description,
+        consent_to_contact=consent_to_contact,
+        channel=channel,
+        public=logged_by is None,
+        customer=customer,
+    )
+    if logged_by is None:
+        existing = complaint_already_filed(
+            idempotency_key=idempotency_key,
+            email=email,
+            phone=phone,
+            description=description,
+            ip_address=ip_address,
+        )
+        if existing is not None:
+            _replay_check(existing, key=idempotency_key, fingerprint=idempotency_fingerprint)
+            return existing, False
+        # With a key, a retry is counted once; without one, every request counts.
+        limiter_key = idempotency_key or uuid.uuid4().hex
+        if ratelimit.intake_limited(ip=ip_address, email=email, key=limiter_key):
+            raise IntakeRateLimited()
+    complaint, created = complaint_submit(
+        name=name,
+        email=email,
+        phone=phone,
+        category=category,
+        description=description,
+        channel=channel,
+        consent_to_contact=consent_to_contact,
+        remedy_sought=remedy_sought,
+        order_reference=order_reference,
+        nps_at_intake=nps_at_intake,
+        language=language,
+        timezone_name=timezone_name,
+        attachments=attachments,
+        idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint,
+        logged_by=logged_by,
+        ip_address=ip_address,
+        customer=customer,
+    )
+    if not created:  # a twin request won the race, or staff filed a repeat
+        _replay_check(complaint, key=idempotency_key, fingerprint=idempotency_fingerprint)
+    return complaint, created
+
+
+def _answers_check(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    description: str,
+    consent_to_contact: bool,
+    channel: str,
+    public: bool,
+    customer: Customer | None,
+) -> None:
+    """Raise ValidationError naming every answer the intake refuses, all at once."""
+    errors: dict[str, ValidationError] = {}
+
+    def refuse(field: str, message: str, code: str) -> None:
+        errors[field] = ValidationError(MESSAGES[message], code=code)
+
+    if not name:
+        refuse("name", "name_required", "required")
+    if len(description.strip()) < DESCRIPTION_MIN_LENGTH:
+        refuse("description", "description_too_short", "too_short")
+    if public:
+        # A customer filing for themselves files on the web, like the public
+        # form. A channel they name is refused rather than overwritten: a
+        # client that thinks it files for staff (its token lost or expired)
+        # learns so, instead of reading a 201 for a complaint filed otherwise.
+        if channel != Channel.WEB:
+            refuse("channel", "channel_staff_only", "staff_only")
+        if not email:
+            refuse("email", "email_required", "required")
+        if not consent_to_contact:
+            refuse("consent", "consent_required", "required")
+    if errors:
+        raise ValidationError(errors)
+    if not public and not (email or phone or customer):
+        raise ValidationError(MESSAGES["no_contact"], code="no_contact")
+
+
+def _replay_check(complaint: Complaint, *, key: str | None, fingerprint: str) -> None:
+    """Refuse a key reused for other answers: the first complaint is not theirs to see."""
+    if (
+        key
+        and complaint.idempotency_key == key
+        and complaint.idempotency_fingerprint != fingerprint
+    ):
+        raise IdempotencyKeyReused()
+
+
 def complaint_submit(
     *,
-    name,
-    email,
-    category,
-    description,
-    channel,
-    consent_to_contact,
-    phone="",
-    remedy_sought="",
-    order_reference="",
-    nps_at_intake=None,
-    language="en",
-    timezone_name="",
-    attachments=(),
-    idempotency_key=None,
-    idempotency_fingerprint="",
-    logged_by=None,
-    ip_address=None,
-    customer=None,
-    submitted_at=None,
-):
-    """Save a complaint and open its recovery ticket, in one transaction.
+    name: str,
+    email: str,
+    category: Category,
+    description: str,
+    channel: str,
+    consent_to_contact: bool,
+    phone: str = "",
+    remedy_sought: str = "",
+    order_reference: str = "",
+    nps_at_intake: int | None = None,
+    language: str = "en",
+    timezone_name: str = "",
+    attachments: Iterable[tuple[Any, str]] = (),
+    idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
+    logged_by: AbstractBaseUser | None = None,
+    ip_address: str | None = None,
+    customer: Customer | None = None,
+    submitted_at: datetime | None = None,
+) -> tuple[Complaint, bool]:
+    """Save a complaint and announce it (its ticket opens), in one transaction.
+
+    The writer under ``complaint_file``, called directly only by trusted
+    callers that apply no intake rule (the demo data, imports, tests).
 
     Returns ``(complaint, created)``. With an ``idempotency_key`` already used,
     returns the complaint that key made and ``created=False``: a refresh or a
@@ -160,7 +347,13 @@ def complaint_submit(
     raise AssertionError("unreachable")
 
 
-def _create(*, customer, customer_fields, complaint_fields, attachments):
+def _create(
+    *,
+    customer: Customer | None,
+    customer_fields: dict[str, Any],
+    complaint_fields: dict[str, Any],
+    attachments: Iterable[tuple[Any, str]],
+) -> tuple[Complaint, bool]:
     if customer is None:
         customer = customer_find_or_create(**customer_fields)
     # One filing at a time per customer, until commit: the look for a
@@ -196,12 +389,8 @@ def _create(*, customer, customer_fields, complaint_fields, attachments):
         )
         attachment.file.save(attachment.stored_name, upload, save=False)
         attachment.save()
-    ticket = ticket_open(complaint=complaint, actor=complaint_fields.get("logged_by"))
-    if customer.email:
-        notification_queue_complaint_received(ticket=ticket)
+    # Recovery opens the ticket here, in this transaction (recovery.receivers).
+    complaint_filed.send(
+        sender=Complaint, complaint=complaint, logged_by=complaint_fields["logged_by"]
+    )
     return complaint, True
-
-
-def tracking_link_is_live(complaint, *, now=None):
-    days = settings.AMENDS["TRACKING_LINK_DAYS"]
-    return (now or timezone.now()) < complaint.submitted_at + timezone.timedelta(days=days)

@@ -1,3 +1,7 @@
+"""The customer's intake pages. The tracking page (``track``, ``track_attachment``)
+shares this namespace but reads the recovery: ``recovery.tracking_urls``, joined
+to these in ``config.urls``."""
+
 from django.urls import path
 
 from complaints import views
@@ -6,10 +10,4 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.complaint_new, name="new"),
     path("complaint/submitted/", views.complaint_submitted, name="submitted"),
-    path("track/<str:token>/", views.complaint_track, name="track"),
-    path(
-        "track/<str:token>/attachments/<int:pk>/",
-        views.complaint_track_attachment,
-        name="track_attachment",
-    ),
 ]

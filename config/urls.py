@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from complaints import urls as complaints_urls
 from notifications.views import language_switch
+from recovery import tracking_urls
 
 urlpatterns = [
-    path("", include("complaints.urls")),
+    # The customer's pages, one namespace: intake (complaints) and the
+    # tracking page, which reads the recovery and so lives in recovery.
+    path(
+        "",
+        include(
+            ([*complaints_urls.urlpatterns, *tracking_urls.urlpatterns], complaints_urls.app_name)
+        ),
+    ),
     path("survey/", include("recovery.survey_urls")),
     path("agent/outbox/", include("notifications.urls")),
     path("agent/", include("recovery.urls")),

@@ -9,12 +9,12 @@ dropping it could lose the only way to call that customer back.
 from django.core.exceptions import ValidationError
 from django.db import migrations
 
+# The app's normaliser on purpose: the stored form must be the one the
+# searches compute, today and after any later fix to the parser.
+from shared.phones import to_e164
+
 
 def phones_to_e164(apps, schema_editor):
-    # The app's normaliser on purpose: the stored form must be the one the
-    # searches compute, today and after any later fix to the parser.
-    from shared.phones import to_e164
-
     Customer = apps.get_model("complaints", "Customer")
     for customer in Customer.objects.exclude(phone="").only("pk", "phone").iterator():
         try:

@@ -1,14 +1,16 @@
-"""The customer's private tracking page."""
+"""The customer's private tracking page (recovery.views.tracking, recovery.tracking)."""
 
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from complaints.models import Attachment
 from recovery.choices import CompensationKind, EventKind, Status
 from recovery.compensation import (
     compensation_approve,
@@ -17,6 +19,8 @@ from recovery.compensation import (
     compensation_propose,
 )
 from recovery.services import ticket_reopen, ticket_resolve
+from recovery.tracking import tracking_link_is_live
+from tests.complaints.conftest import PNG_BYTES
 from tests.factories import ticket_in_status, ticketed_complaint
 
 pytestmark = pytest.mark.django_db
@@ -156,11 +160,6 @@ def test_no_compensation_is_never_called_compensated_on_the_tracking_page(client
 
 
 def attach(complaint, name="photo of the lid.png", data=None):
-    from django.core.files.base import ContentFile
-
-    from complaints.models import Attachment
-    from tests.complaints.conftest import PNG_BYTES
-
     data = data or PNG_BYTES
     attachment = Attachment(
         complaint=complaint,
@@ -267,3 +266,12 @@ def test_the_tracking_page_costs_the_same_queries_however_much_it_shows(client, 
     with CaptureQueriesContext(connection) as busy_queries:
         assert client.get(track_url(ticket.complaint)).status_code == 200
     assert len(busy_queries) == len(quiet_queries) == TRACKING_QUERIES
+
+
+def test_the_tracking_link_is_live_until_the_last_moment_of_its_days(settings):
+    settings.AMENDS = {**settings.AMENDS, "TRACKING_LINK_DAYS": 30}
+    complaint = ticketed_complaint()
+    ends = complaint.submitted_at + timedelta(days=30)
+
+    assert tracking_link_is_live(complaint, now=ends - timedelta(seconds=1))
+    assert not tracking_link_is_live(complaint, now=ends)

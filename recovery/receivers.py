@@ -1,0 +1,36 @@
+"""Recovery's answers to what the layers below it announce.
+
+Connected in ``RecoveryConfig.ready()``. ``complaints`` cannot call the
+workflow (it sits below recovery), so it says a complaint was filed and the
+ticket is opened here, in the filing's own transaction.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from complaints.models import Complaint
+from complaints.signals import complaint_filed
+from recovery.workflow import ticket_open
+
+
+def ticket_open_for_complaint(
+    sender: type[Complaint],
+    *,
+    complaint: Complaint,
+    logged_by: AbstractBaseUser | None = None,
+    **kwargs: Any,
+) -> None:
+    """Open the ticket of a complaint just filed, in the filing's transaction.
+
+    Synchronous on purpose: the customer is answered with the complaint's
+    reference and its callback promise, both of which need the ticket; an
+    error here rolls the complaint back with it.
+    """
+    ticket_open(complaint=complaint, actor=logged_by)
+
+
+def connect() -> None:
+    complaint_filed.connect(
+        ticket_open_for_complaint, sender=Complaint, dispatch_uid="recovery.ticket_open"
+    )
