@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from notifications.providers import FILE_BACKEND, email_settings
+from config.email_providers import FILE_BACKEND, email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("AMENDS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -218,7 +218,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 # ANYMAIL_ESP names the provider (postmark, mailgun, ...); without one, emails
 # are written to var/mail/ (or go to EMAIL_BACKEND). Production refuses to
-# start with a provider but no ANYMAIL_WEBHOOK_SECRET: notifications/providers.py.
+# start with a provider but no ANYMAIL_WEBHOOK_SECRET: config/email_providers.py.
 _esp_backend, ANYMAIL = email_settings(
     esp=env.str("ANYMAIL_ESP", default=""),
     api_key=env.str("ANYMAIL_API_KEY", default=""),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from notifications.providers import REQUESTS_TIMEOUT, email_settings
+from config.email_providers import REQUESTS_TIMEOUT, email_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,5 +1,7 @@
 """Which email provider sends our mail, read from the environment by settings.py.
 
+Part of the project's wiring, not of the notifications app: settings import no app.
+
 Kept free of Django imports beyond its exceptions: settings.py calls it while
 Django is still starting. ``ANYMAIL_ESP`` names the provider; each one calls
 its API key something different, so the table below maps our one variable,
@@ -54,7 +56,7 @@ def email_settings(
     if esp not in ESPS:
         raise ImproperlyConfigured(
             f"ANYMAIL_ESP={esp!r} is not one Amends knows; use one of {', '.join(sorted(ESPS))} "
-            "(or add it to notifications/providers.py), or leave it empty to write emails to files."
+            "(or add it to config/email_providers.py), or leave it empty to write emails to files."
         )
     key_setting, signing_setting, package = ESPS[esp]
     if package and importlib.util.find_spec(package) is None:
