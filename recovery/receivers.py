@@ -7,7 +7,7 @@ ticket is opened here, in the filing's own transaction.
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from complaints.models import Complaint
 from complaints.signals import complaint_filed
@@ -18,7 +18,7 @@ def ticket_open_for_complaint(
     sender: type[Complaint],
     *,
     complaint: Complaint,
-    logged_by: AbstractBaseUser | None = None,
+    logged_by: User | None = None,
     **kwargs: Any,
 ) -> None:
     """Open the ticket of a complaint just filed, in the filing's transaction.

@@ -102,7 +102,7 @@ def tracking_steps(
     settled_without = not offered and reached in (S.COMPENSATED, S.FOLLOW_UP, S.RESOLVED)
     if settled_without and reached == S.COMPENSATED:
         reached = S.APOLOGIZED
-    codes = [code for code, _label in STEPS]
+    codes: list[str] = [code for code, _label in STEPS]
     at = codes.index(reached) if reached in codes else -1
     steps: list[dict[str, object]] = []
     for index, (code, label) in enumerate(STEPS):
