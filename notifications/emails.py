@@ -121,6 +121,8 @@ def callback_reminder(notification: Notification) -> Rendered:
     ticket = notification.ticket
     complaint = ticket.complaint
     due_at = ticket.callback_due_at or ticket.callback_promised_at
+    # A reminder is only written for a promised callback (callback_promised_at stays set).
+    assert due_at is not None
     with translation.override(notification.language):
         due_in = due_phrase(due_at, timezone.now())
     context = {

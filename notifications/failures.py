@@ -15,6 +15,7 @@ from anymail.exceptions import (
     AnymailInvalidAddress,
     AnymailRecipientsRefused,
 )
+from django.core.mail import EmailMessage
 
 # 4xx answers that mean "not now", not "never".
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
@@ -24,7 +25,7 @@ class SendDeferred(Exception):
     """The send failed for a reason that may pass; the task retries it with backoff."""
 
 
-def is_permanent(exc):
+def is_permanent(exc: BaseException) -> bool:
     """True when sending this email again would fail the same way."""
     if isinstance(exc, AnymailRecipientsRefused | AnymailInvalidAddress):
         return True
@@ -39,7 +40,7 @@ def is_permanent(exc):
     return isinstance(exc, AnymailError)
 
 
-def maybe_sent(exc):
+def maybe_sent(exc: BaseException) -> bool:
     """True when the provider may have taken the email although we saw an error.
 
     A read timeout: the request arrived, the answer did not. A retry may send
@@ -48,7 +49,7 @@ def maybe_sent(exc):
     return isinstance(exc, requests.ReadTimeout)
 
 
-def refused_recipients(message):
+def refused_recipients(message: EmailMessage) -> list[str]:
     """Addresses the provider said it will not deliver to (rejected or invalid)."""
     status = getattr(message, "anymail_status", None)
     recipients = getattr(status, "recipients", None) or {}

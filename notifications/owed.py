@@ -17,15 +17,21 @@ customer's message, a callback due soon or missed, a failed recovery; and a
 proposer hears when a colleague approved or declined their proposal.
 """
 
+from collections.abc import Iterable, Sequence
+
 from notifications.models import Notification, NotificationKind
 from notifications.services import notification_queue, notifications_queue_many
 from notifications.staff import staff_recipients, staff_recipients_by_user
 from recovery.choices import CompensationKind, EventKind
-from recovery.models import Compensation, Ticket
+from recovery.models import Compensation, Ticket, TicketEvent
 from recovery.selectors import compensation_approvable_by, compensations_with_authority
 from shared.roles import AGENTS, MANAGERS
 
 K = NotificationKind
+# Whom an email goes to: (address, language).
+Recipient = tuple[str, str]
+# One email an event owes: (event, kind, address, language).
+Owed = tuple[TicketEvent, NotificationKind, str, str]
 
 # A status move (its action in recovery.workflow.ALLOWED) → the customer's
 # email. Reopening is left out: when the customer's message reopens a ticket
@@ -49,7 +55,7 @@ LEDGER_EMAILS = {
 }
 
 
-def customer_email_kind(event):
+def customer_email_kind(event: TicketEvent) -> NotificationKind | None:
     """The email the customer is owed for ``event``, or None. Reads the event alone (no query)."""
     if event.kind == EventKind.OPENED:
         return K.COMPLAINT_RECEIVED
@@ -69,7 +75,7 @@ def customer_email_kind(event):
     return None
 
 
-def _needs_a_manager(event):
+def _needs_a_manager(event: TicketEvent) -> bool:
     """True for a proposal its own proposer may not approve (above their limit on the ticket)."""
     if event.kind != EventKind.COMPENSATION or event.payload.get("change") != "proposed":
         return False
@@ -77,7 +83,7 @@ def _needs_a_manager(event):
     return not compensation_approvable_by(compensation=compensation, user=event.actor)
 
 
-def _proposer_to_tell(event):
+def _proposer_to_tell(event: TicketEvent) -> list[Recipient]:
     """``[(address, language)]`` of the proposer somebody else approved or declined; else ``[]``.
 
     Not when they decided themselves (they know), nor for a line declined
@@ -100,17 +106,17 @@ def _proposer_to_tell(event):
 class _Staff:
     """The staff a set of events may write to: each group, and the users named, read once."""
 
-    def __init__(self, events):
-        self._groups = {}
-        self._users = None
+    def __init__(self, events: Iterable[TicketEvent]) -> None:
+        self._groups: dict[str, list[Recipient]] = {}
+        self._users: dict[int, Recipient] | None = None
         self._named = {event.payload.get("assignee") for event in events} - {None}
 
-    def group(self, name):
+    def group(self, name: str) -> list[Recipient]:
         if name not in self._groups:
             self._groups[name] = staff_recipients(name)
         return self._groups[name]
 
-    def user(self, pk):
+    def user(self, pk: int) -> Recipient | None:
         if self._users is None:
             self._users = staff_recipients_by_user(self._named | {pk})
         elif pk not in self._users and pk not in self._named:
@@ -118,7 +124,7 @@ class _Staff:
             self._users |= staff_recipients_by_user([pk])
         return self._users.get(pk)
 
-    def assignee_or_agents(self, assignee_id):
+    def assignee_or_agents(self, assignee_id: int | None) -> list[Recipient]:
         """The assignee, or every agent when there is none to write to.
 
         Unlike a reminder, a customer's message must reach somebody: an
@@ -129,7 +135,7 @@ class _Staff:
         return self.group(AGENTS)
 
 
-def _staff_owed(event, staff):
+def _staff_owed(event: TicketEvent, staff: _Staff) -> list[tuple[NotificationKind, Recipient]]:
     """``[(kind, (address, language))]`` of the staff emails ``event`` owes."""
     if event.kind == EventKind.CUSTOMER_MESSAGE:
         return [
@@ -157,7 +163,7 @@ def _staff_owed(event, staff):
     return [(K.APPROVAL_DECIDED, to) for to in _proposer_to_tell(event)]
 
 
-def _may_owe(event):
+def _may_owe(event: TicketEvent) -> bool:
     """Whether ``event`` may owe any email: the others cost no query at all."""
     return (
         customer_email_kind(event) is not None
@@ -166,7 +172,7 @@ def _may_owe(event):
     )
 
 
-def _customers(events):
+def _customers(events: Sequence[TicketEvent]) -> dict[int, Recipient]:
     """``{ticket id: (address, language)}`` of the customers ``events`` owe an email.
 
     One step's event has its ticket in memory; a sweep's batch is read in one query.
@@ -185,7 +191,7 @@ def _customers(events):
     }
 
 
-def emails_owed(events):
+def emails_owed(events: Iterable[TicketEvent]) -> list[Owed]:
     """``[(event, kind, recipient, language)]``: every email ``events`` owe, in a stable order.
 
     The customer's first, then staff's, event by event. Staff are written to
@@ -196,7 +202,7 @@ def emails_owed(events):
         return []
     customers = _customers(events)
     staff = _Staff(events)
-    owed = []
+    owed: list[Owed] = []
     for event in events:
         kind = customer_email_kind(event)
         email, language = customers.get(event.ticket_id, ("", ""))
@@ -221,7 +227,9 @@ STAFF_EVENTS = frozenset(
 )
 
 
-def notifications_for_events(events, *, batch=False):
+def notifications_for_events(
+    events: Iterable[TicketEvent], *, batch: bool = False
+) -> list[Notification]:
     """Queue the emails ``events`` owe, in the caller's transaction; returns the outbox rows.
 
     One step's event: a row each, safe to write twice (the outbox's

@@ -7,6 +7,7 @@ row's id; whoever claims the row sends it, every other caller returns.
 import logging
 from datetime import timedelta
 
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,7 +24,7 @@ DIGEST_WINDOW = timedelta(minutes=5)
 DIGEST_LIMIT = 50
 
 
-def notification_claim(notification_id):
+def notification_claim(notification_id: int) -> list[int]:
     """Move a pending row to sending; return the ids claimed, empty for every other caller.
 
     The row is claimed by a conditional update, so of two workers (or a
@@ -56,7 +57,7 @@ def notification_claim(notification_id):
     return [notification_id, *others]
 
 
-def notification_send(*, notification_id):
+def notification_send(*, notification_id: int) -> NotificationStatus | None:
     """Send one outbox email if it is still pending; return the row's new status.
 
     Only the caller whose claim succeeded sends. Several staff alerts claimed
@@ -88,7 +89,8 @@ def notification_send(*, notification_id):
         return _record_failure(claimed, exc, permanent=failures.is_permanent(exc), own=notification)
     if notification.recipient.lower() in {a.lower() for a in failures.refused_recipients(message)}:
         # The provider took the request but will not deliver to this address.
-        error = f"The provider refused {notification.recipient}: {message.anymail_status!r}"
+        status = message.anymail_status  # type: ignore[attr-defined]  # set by anymail's send
+        error = f"The provider refused {notification.recipient}: {status!r}"
         return _record_failure(claimed, RuntimeError(error), permanent=True)
     Notification.objects.filter(pk__in=claimed, status=NotificationStatus.SENDING).update(
         status=NotificationStatus.SENT,
@@ -100,7 +102,7 @@ def notification_send(*, notification_id):
     return NotificationStatus.SENT
 
 
-def _provider_message_id(message, recipient):
+def _provider_message_id(message: EmailMessage, recipient: str) -> str:
     """The provider's id for this email, which its tracking webhook quotes back; "" without one."""
     status = getattr(message, "anymail_status", None)
     if status is None:
@@ -110,7 +112,13 @@ def _provider_message_id(message, recipient):
     return message_id if isinstance(message_id, str) else ""
 
 
-def _record_failure(ids, exc, *, permanent, own=None):
+def _record_failure(
+    ids: list[int],
+    exc: BaseException,
+    *,
+    permanent: bool,
+    own: Notification | None = None,
+) -> NotificationStatus:
     """Write down a failed send of the rows ``ids``: failed, or pending for another attempt.
 
     Returns FAILED when the rows are given up on; raises ``SendDeferred``
@@ -132,6 +140,7 @@ def _record_failure(ids, exc, *, permanent, own=None):
     # requeues the rows only if that retry is lost.
     sending.update(status=NotificationStatus.PENDING, last_error=error, queued_at=timezone.now())
     logger.warning("Sending notifications %s failed, will retry: %s", ids, error)
+    assert own is not None, "a send to retry names its own row"
     if own.attempts >= MAX_ATTEMPTS:
         return NotificationStatus.FAILED
     raise failures.SendDeferred(error) from exc

@@ -4,12 +4,14 @@ Which emails an event owes is decided in ``notifications.owed``; the send
 itself is ``notifications.sending``, run by ``notifications.tasks``.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
 from notifications.models import Notification, NotificationStatus
 from notifications.sending import MAX_ATTEMPTS
+from recovery.models import Ticket, TicketEvent
 from shared.tasks import enqueue_on_commit
 
 # The send tasks (notifications.tasks), queued by name: they call this app's services.
@@ -25,7 +27,9 @@ STUCK_AFTER = timedelta(minutes=5)
 REQUEUE_LIMIT = 5000
 
 
-def notification_queue(*, ticket, event, kind, recipient, language):
+def notification_queue(
+    *, ticket: Ticket, event: TicketEvent, kind: str, recipient: str, language: str
+) -> Notification:
     """Write the outbox row for an email and publish its send after commit.
 
     The same event never makes two rows for the same recipient: a second call
@@ -42,7 +46,7 @@ def notification_queue(*, ticket, event, kind, recipient, language):
     return notification
 
 
-def notifications_queue_many(rows):
+def notifications_queue_many(rows: Iterable[Notification]) -> list[Notification]:
     """Write many outbox rows at once; their sends are published after commit, in chunks.
 
     For the sweep's batches: one insert, and one task per chunk that fans the
@@ -57,7 +61,7 @@ def notifications_queue_many(rows):
     return created
 
 
-def _release_stuck(now):
+def _release_stuck(now: datetime) -> None:
     """Put back rows claimed by a worker that died mid-send; the attempt still counts.
 
     The provider may have accepted the email before the worker died, so the
@@ -74,7 +78,7 @@ def _release_stuck(now):
     stuck.update(status=NotificationStatus.PENDING, last_error=note, queued_at=now - REQUEUE_AFTER)
 
 
-def notifications_requeue_stale(*, now):
+def notifications_requeue_stale(*, now: datetime) -> int:
     """Publish again the sends of rows still pending long after they were queued.
 
     A row stays pending when the broker was down as it was written, or its

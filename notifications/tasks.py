@@ -1,5 +1,7 @@
 """Thin tasks: load by id, call the service, return quietly when there is nothing to do."""
 
+from collections.abc import Iterable
+
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
@@ -23,7 +25,7 @@ from shared.tasks import publish
     retry_jitter=True,
     max_retries=5,
 )
-def send_notification(notification_id):
+def send_notification(notification_id: int) -> str | None:
     """Send one outbox email (or a staff digest it heads); a row already sent or gone is left alone.
 
     Retried with exponential backoff and jitter, each wait at most four
@@ -34,13 +36,13 @@ def send_notification(notification_id):
 
 
 @shared_task(name="notifications.send_many")
-def send_notifications(notification_ids):
+def send_notifications(notification_ids: Iterable[int]) -> None:
     """Fan a batch of outbox rows out to one send task each, so each retries on its own."""
     for notification_id in notification_ids:
         publish(send_notification, notification_id)
 
 
 @shared_task(name="notifications.requeue_stale")
-def requeue_stale():
+def requeue_stale() -> int:
     """The beat's every-minute look for emails a lost message or a dead worker left pending."""
     return notifications_requeue_stale(now=timezone.now())

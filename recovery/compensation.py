@@ -12,11 +12,16 @@ is scheduled.
 """
 
 import re
+from collections.abc import Collection, Mapping
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import (
@@ -39,6 +44,7 @@ from recovery.workflow import (
     required_text,
     transition,
 )
+from shared.roles import Actor
 
 CS = CompensationStatus
 # What is handed over as a code the customer redeems (see redemption_clean).
@@ -52,7 +58,9 @@ _LINE_BREAKS = re.compile(r"[\r\n\t]")
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
-def money_clean(*, kind, amount, currency):
+def money_clean(
+    *, kind: str, amount: Decimal | str | None, currency: str | None
+) -> tuple[Decimal | None, str]:
     """``(amount, currency)`` checked for ``kind``: Decimal cents and an ISO code, or (None, "").
 
     Money is never a float (binary fractions lose cents), so a float is a
@@ -82,7 +90,8 @@ def money_clean(*, kind, amount, currency):
         raise ValidationError(
             {"amount": _("An amount must be more than zero; record “no compensation” instead.")}
         )
-    if amount.as_tuple().exponent < -2:
+    # Finite, so its exponent is a number ("n", "N" and "F" are NaN's and infinity's).
+    if cast(int, amount.as_tuple().exponent) < -2:
         raise ValidationError({"amount": _("Enter the amount to the cent at most.")})
     if amount > MAX_AMOUNT:
         raise ValidationError({"amount": _("This amount is too large.")})
@@ -94,7 +103,7 @@ def money_clean(*, kind, amount, currency):
     return amount.quantize(Decimal("0.01")), currency
 
 
-def _describe(compensation, change):
+def _describe(compensation: Compensation, change: str) -> dict[str, Any]:
     return {
         "compensation": compensation.pk,
         "change": change,
@@ -105,7 +114,7 @@ def _describe(compensation, change):
     }
 
 
-def _follow_up_changes(*, ticket, at):
+def _follow_up_changes(*, ticket: Ticket, at: datetime) -> dict[str, datetime | None]:
     """Schedule the follow-up when the ledger settles; unschedule it while anything waits."""
     due = follow_up_due_at(settled_at=at) if ledger_is_settled(ticket=ticket) else None
     return {"follow_up_due_at": due}
@@ -114,15 +123,15 @@ def _follow_up_changes(*, ticket, at):
 @transaction.atomic
 def compensation_propose(
     *,
-    ticket,
-    actor,
-    kind,
-    amount=None,
-    currency="",
-    description="",
-    reason="",
-    expected_version=None,
-):
+    ticket: Ticket,
+    actor: User | None,
+    kind: str,
+    amount: Decimal | str | None = None,
+    currency: str = "",
+    description: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Compensation:
     """Add a line to the ledger; the first one moves an apologized ticket to compensated.
 
     Kind ``none`` needs a ``reason`` and is recorded settled (fulfilled) at
@@ -138,7 +147,7 @@ def compensation_propose(
     if kind == CompensationKind.NONE:
         reason = required_text(reason, field="reason", message=_("Say why no compensation is due."))
     at = timezone.now()
-    settled = {}
+    settled: dict[str, Any] = {}
     if kind == CompensationKind.NONE:
         settled = {
             "status": CS.FULFILLED,
@@ -172,7 +181,16 @@ def compensation_propose(
     return compensation
 
 
-def _ledger_step(*, compensation, actor, expected_version, from_statuses, change, fields, at):
+def _ledger_step(
+    *,
+    compensation: Compensation,
+    actor: User | None,
+    expected_version: int | None,
+    from_statuses: Collection[str],
+    change: str,
+    fields: Mapping[str, Any],
+    at: datetime,
+) -> Compensation:
     """Move one ledger line on, conditionally on its status, with the ticket's version bump."""
     ticket = compensation.ticket
     if compensation.status not in from_statuses:
@@ -200,7 +218,9 @@ def _ledger_step(*, compensation, actor, expected_version, from_statuses, change
 
 
 @transaction.atomic
-def compensation_approve(*, compensation, actor, expected_version=None):
+def compensation_approve(
+    *, compensation: Compensation, actor: User | None, expected_version: int | None = None
+) -> Compensation:
     """Approve a proposed compensation, within the approver's authority.
 
     An agent approves while the ticket's total approved in the line's
@@ -233,7 +253,9 @@ def compensation_approve(*, compensation, actor, expected_version=None):
     )
 
 
-def redemption_clean(*, kind, code="", redeem_instructions=""):
+def redemption_clean(
+    *, kind: str, code: str | None = "", redeem_instructions: str | None = ""
+) -> tuple[str, str]:
     """``(code, redeem_instructions)`` checked for a line of ``kind`` being handed over.
 
     A voucher or a discount is worth nothing to the customer without its code
@@ -245,7 +267,7 @@ def redemption_clean(*, kind, code="", redeem_instructions=""):
     """
     code = (code or "").strip()
     instructions = (redeem_instructions or "").strip()
-    errors = {}
+    errors: dict[str, str | Promise] = {}
     if kind in CODE_REQUIRED_KINDS and not code:
         errors["code"] = _("Enter the code the customer will use.")
     elif len(code) > CODE_MAX_LENGTH:
@@ -267,8 +289,13 @@ def redemption_clean(*, kind, code="", redeem_instructions=""):
 
 @transaction.atomic
 def compensation_fulfil(
-    *, compensation, actor, code="", redeem_instructions="", expected_version=None
-):
+    *,
+    compensation: Compensation,
+    actor: User | None,
+    code: str = "",
+    redeem_instructions: str = "",
+    expected_version: int | None = None,
+) -> Compensation:
     """Record that an approved compensation was handed over (refund sent, voucher issued...).
 
     A voucher or discount is handed over with its code and how to redeem it
@@ -298,7 +325,13 @@ def compensation_fulfil(
 
 
 @transaction.atomic
-def compensation_decline(*, compensation, actor, reason, expected_version=None):
+def compensation_decline(
+    *,
+    compensation: Compensation,
+    actor: User | None,
+    reason: str,
+    expected_version: int | None = None,
+) -> Compensation:
     """Decline a proposed or approved compensation (the customer refused it, or we will not).
 
     The reason is required. A decline settles the line: when nothing else
@@ -322,7 +355,9 @@ def compensation_decline(*, compensation, actor, reason, expected_version=None):
     )
 
 
-def compensations_decline_pending(*, ticket, actor, reason, at):
+def compensations_decline_pending(
+    *, ticket: Ticket, actor: Actor, reason: str, at: datetime
+) -> None:
     """Decline whatever still waits on a ticket being closed; the caller moved the ticket."""
     for compensation in ticket.compensations.filter(status__in=PENDING_COMPENSATION_STATUSES):
         Compensation.objects.filter(pk=compensation.pk).update(

@@ -7,6 +7,10 @@ that evidence once for both promises. Every column change goes through
 ``recovery.workflow.transition()``.
 """
 
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,19 +18,27 @@ from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, EventKind, Status
 from recovery.errors import StaleTicket
-from recovery.models import CallbackAttempt
+from recovery.models import CallbackAttempt, Ticket, TicketEvent
 from recovery.workflow import event_record, move_check, required_text, transition
 from shared.phones import to_e164
 
 
-def _number(raw):
+def _number(raw: str | None) -> str:
     try:
         return to_e164(raw or "")
     except ValidationError as exc:
         raise ValidationError({"number_called": exc.messages}) from exc
 
 
-def _attempt_row(*, ticket, actor, number_called, outcome, note, at):
+def _attempt_row(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    number_called: str,
+    outcome: str,
+    note: str,
+    at: datetime,
+) -> CallbackAttempt:
     return CallbackAttempt.objects.create(
         ticket=ticket,
         agent=actor,
@@ -37,7 +49,7 @@ def _attempt_row(*, ticket, actor, number_called, outcome, note, at):
     )
 
 
-def _attempt_payload(attempt):
+def _attempt_payload(attempt: CallbackAttempt) -> dict[str, Any]:
     return {
         "attempt": attempt.pk,
         "number_called": attempt.number_called,
@@ -46,7 +58,15 @@ def _attempt_payload(attempt):
     }
 
 
-def _attempt_create(*, ticket, actor, number_called, outcome, note, at):
+def _attempt_create(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    number_called: str,
+    outcome: str,
+    note: str,
+    at: datetime,
+) -> CallbackAttempt:
     attempt = _attempt_row(
         ticket=ticket, actor=actor, number_called=number_called, outcome=outcome, note=note, at=at
     )
@@ -60,7 +80,17 @@ def _attempt_create(*, ticket, actor, number_called, outcome, note, at):
     return attempt
 
 
-def _contact_made(*, ticket, actor, method, number_called, message, note, at, log_call):
+def _contact_made(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    method: str,
+    number_called: str | None,
+    message: str | None,
+    note: str | None,
+    at: datetime,
+    log_call: bool,
+) -> tuple[CallbackAttempt | None, str]:
     """``(attempt, "")`` for a reached call, ``(None, text)`` for a message; else ValidationError.
 
     ``log_call`` also writes the call's own CALLBACK_ATTEMPT event, for a
@@ -85,7 +115,7 @@ def _contact_made(*, ticket, actor, method, number_called, message, note, at, lo
     raise ValidationError({"method": _("Say how you reached the customer.")})
 
 
-def owes_second_callback(ticket):
+def owes_second_callback(ticket: Ticket) -> bool:
     """True while a second attempt's callback is owed (an unhappy survey answer reopened it).
 
     A new ticket owes its first callback; any other open ticket with a
@@ -94,7 +124,16 @@ def owes_second_callback(ticket):
     return ticket.is_open and ticket.status != Status.NEW and ticket.callback_due_at is not None
 
 
-def _second_callback_met(*, ticket, actor, method, number_called, message, note, expected_version):
+def _second_callback_met(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    method: str,
+    number_called: str | None,
+    message: str | None,
+    note: str,
+    expected_version: int | None,
+) -> TicketEvent:
     """The contact a second attempt owed: clears its callback; the status and first contact stay.
 
     The ticket is already acknowledged (``acknowledged_at`` is the first
@@ -135,8 +174,15 @@ def _second_callback_met(*, ticket, actor, method, number_called, message, note,
 
 @transaction.atomic
 def ticket_acknowledge(
-    *, ticket, actor, method, number_called=None, message=None, note="", expected_version=None
-):
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    method: str,
+    number_called: str | None = None,
+    message: str | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> TicketEvent:
     """Record the first human contact, which keeps the callback promise.
 
     ``method`` is ``phone`` (a call that reached the customer: give
@@ -188,8 +234,14 @@ def ticket_acknowledge(
 
 @transaction.atomic
 def callback_attempt_record(
-    *, ticket, actor, number_called, outcome, note="", expected_version=None
-):
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    number_called: str | None,
+    outcome: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> CallbackAttempt:
     """Log one call to the customer; a call that reached a new ticket's customer acknowledges it.
 
     A voicemail, no answer or wrong number is only recorded (an internal

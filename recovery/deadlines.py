@@ -18,7 +18,9 @@ concurrent or not, give one breach, one event and one set of emails.
 """
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable, Collection, Iterable
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.utils import timezone
 
@@ -36,7 +38,7 @@ LOOKAHEAD = timedelta(seconds=90)
 BATCH = 500
 
 
-def breach_due(*, now=None, ids=None):
+def breach_due(*, now: datetime | None = None, ids: Iterable[int] | None = None) -> int:
     """Breach the tickets due by ``now`` (or those of ``ids`` that are), with their emails.
 
     The breach and the emails it owes (an apology to the customer, an alert
@@ -56,12 +58,12 @@ def breach_due(*, now=None, ids=None):
     return len(events)
 
 
-def ticket_breach(*, ticket_id, now=None):
+def ticket_breach(*, ticket_id: int, now: datetime | None = None) -> bool:
     """Breach one ticket if its deadline has passed; True if this call did it."""
     return breach_due(now=now, ids=[ticket_id]) == 1
 
 
-def remind_due(*, now=None):
+def remind_due(*, now: datetime | None = None) -> int:
     """Send the reminders due by ``now``, a batch at a time; returns how many tickets."""
     now = now or timezone.now()
     reminded = 0
@@ -72,7 +74,7 @@ def remind_due(*, now=None):
             return reminded
 
 
-def close_unanswered_surveys(*, now=None):
+def close_unanswered_surveys(*, now: datetime | None = None) -> int:
     """Close the surveys whose window ended unanswered, a batch at a time; returns how many.
 
     Their tickets still in follow-up resolve with "no answer" recorded, and
@@ -88,7 +90,7 @@ def close_unanswered_surveys(*, now=None):
             return closed
 
 
-def send_due_surveys(*, now=None):
+def send_due_surveys(*, now: datetime | None = None) -> int:
     """Send the follow-up surveys due by ``now``, a batch at a time; returns how many.
 
     Each survey's follow-up email (its link) is queued with the batch: the
@@ -103,7 +105,9 @@ def send_due_surveys(*, now=None):
             return sent
 
 
-def due_ticket_ids(*, now, limit=None, exclude=()):
+def due_ticket_ids(
+    *, now: datetime, limit: int | None = None, exclude: Collection[int] = ()
+) -> list[int]:
     """Open tickets owed a callback, not yet breached for it, whose callback is due: an index range."""
     ids = (
         awaiting_callback()
@@ -115,24 +119,26 @@ def due_ticket_ids(*, now, limit=None, exclude=()):
     return list(ids[:limit] if limit else ids)
 
 
-def upcoming_deadlines(*, now, until):
+def upcoming_deadlines(*, now: datetime, until: datetime) -> list[tuple[int, datetime]]:
     """(id, due) of tickets falling due after ``now`` and up to ``until``, soonest first."""
-    return list(
+    rows = (
         awaiting_callback()
         .filter(callback_due_at__gt=now, callback_due_at__lte=until)
         .order_by("callback_due_at", "id")
         .values_list("id", "callback_due_at")
     )
+    # The range leaves out a null callback_due_at: every due is a datetime.
+    return cast(list[tuple[int, datetime]], list(rows))
 
 
-def _breach_backlog(now, counts):
+def _breach_backlog(now: datetime, counts: dict[str, int]) -> None:
     """Breach everything due, a batch at a time; a batch that fails goes one by one.
 
     A ticket whose breach raises (a poisonous row) must not hold up all the
     others: it is logged, skipped for the rest of this run, and retried by
     the next sweep.
     """
-    skip = set()
+    skip: set[int] = set()
     while ids := due_ticket_ids(now=now, limit=BATCH, exclude=skip):
         try:
             counts["breached"] += breach_due(now=now, ids=ids)
@@ -148,7 +154,11 @@ def _breach_backlog(now, counts):
     counts["failed"] = len(skip)
 
 
-def deadlines_sweep(*, now=None, schedule=None):
+def deadlines_sweep(
+    *,
+    now: datetime | None = None,
+    schedule: Callable[[int, datetime], object] | None = None,
+) -> dict[str, int]:
     """Act on everything due, and hand what falls due soon to ``schedule(id, due)``.
 
     Breaches what is due, sends the reminders due, closes the follow-up

@@ -4,7 +4,11 @@ Connected in ``RecoveryConfig.ready()``; imported only then, once the apps
 are loaded (the auth models these use cannot be imported earlier).
 """
 
+from typing import Any
+
+from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 
 from shared.roles import AGENTS, MANAGERS
@@ -22,7 +26,9 @@ MANAGER_PERMISSIONS = (
 )
 
 
-def ensure_roles_and_sla(sender, using, apps=global_apps, **kwargs):
+def ensure_roles_and_sla(
+    sender: AppConfig, using: str, apps: Apps = global_apps, **kwargs: Any
+) -> None:
     """Recreate the two role groups, the managers' permissions and the SLA row.
 
     Runs after ``migrate`` or ``flush``. Migration 0002 makes the groups once,
@@ -42,7 +48,10 @@ def ensure_roles_and_sla(sender, using, apps=global_apps, **kwargs):
     SlaSettings.objects.using(using).get_or_create(pk=1)
 
 
-def _grant_manager_permissions(app_config, group, *, using, apps):
+def _grant_manager_permissions(
+    app_config: AppConfig, group: Any, *, using: str, apps: Apps
+) -> None:
+    # ``group`` is the migration state's Group (``apps.get_model``), not auth's class.
     # post_migrate calls its receivers in the order they connected, so whether
     # auth has made this app's permissions yet depends on INSTALLED_APPS order.
     # Making them here first (it skips those that exist) removes the doubt.

@@ -10,6 +10,10 @@ event a step records is announced (``recovery.signals``); the emails it owes
 are decided above, in ``notifications.owed``.
 """
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -22,7 +26,7 @@ from recovery.contact import callback_attempt_record as callback_attempt_record
 from recovery.contact import owes_second_callback as owes_second_callback
 from recovery.contact import ticket_acknowledge as ticket_acknowledge
 from recovery.errors import IllegalTransition, StaleTicket
-from recovery.models import Ticket
+from recovery.models import Ticket, TicketEvent
 from recovery.selectors import ledger_is_settled
 from recovery.sla import follow_up_due_at
 from recovery.survey_rounds import surveys_replace_waiting
@@ -36,11 +40,13 @@ from recovery.workflow import ticket_customer_message as ticket_customer_message
 from recovery.workflow import ticket_priority_change as ticket_priority_change
 from recovery.workflow import ticket_reopen as ticket_reopen
 from shared.people import person_name
-from shared.roles import is_agent
+from shared.roles import Actor, is_agent
 
 
 @transaction.atomic
-def ticket_apologize(*, ticket, actor, text, expected_version=None):
+def ticket_apologize(
+    *, ticket: Ticket, actor: Actor, text: str, expected_version: int | None = None
+) -> TicketEvent:
     """Record the apology given, in the words the customer will see on their timeline."""
     text = required_text(text, field="text", message=_("Write the apology you gave."))
     event = transition(
@@ -55,7 +61,9 @@ def ticket_apologize(*, ticket, actor, text, expected_version=None):
 
 
 @transaction.atomic
-def ticket_start_follow_up(*, ticket, actor, expected_version=None):
+def ticket_start_follow_up(
+    *, ticket: Ticket, actor: Actor, expected_version: int | None = None
+) -> TicketEvent:
     """Move a compensated ticket to follow-up, once every compensation is settled.
 
     Settled means fulfilled, declined, or a "no compensation" line: nothing
@@ -71,7 +79,7 @@ def ticket_start_follow_up(*, ticket, actor, expected_version=None):
             _("Fulfil or decline every compensation before starting the follow-up.")
         )
     at = timezone.now()
-    changes = {}
+    changes: dict[str, Any] = {}
     if ticket.follow_up_due_at is None:
         changes["follow_up_due_at"] = follow_up_due_at(settled_at=at)
     event = transition(
@@ -87,7 +95,14 @@ def ticket_start_follow_up(*, ticket, actor, expected_version=None):
 
 
 @transaction.atomic
-def ticket_resolve(*, ticket, actor, note="", expected_version=None, extra=None):
+def ticket_resolve(
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    note: str = "",
+    expected_version: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> TicketEvent:
     """Close a ticket in follow-up as resolved: the customer is won back, or as far as we can.
 
     ``note`` (internal) records how the follow-up went; ``extra`` adds to the
@@ -110,7 +125,9 @@ def ticket_resolve(*, ticket, actor, note="", expected_version=None, extra=None)
 
 
 @transaction.atomic
-def ticket_close_invalid(*, ticket, actor, reason, expected_version=None):
+def ticket_close_invalid(
+    *, ticket: Ticket, actor: Actor, reason: str, expected_version: int | None = None
+) -> TicketEvent:
     """Close an open ticket that is spam, a duplicate or not a complaint; the reason is required.
 
     The deadlines are cleared (``callback_promised_at`` stays, so the
@@ -132,13 +149,19 @@ def ticket_close_invalid(*, ticket, actor, reason, expected_version=None):
     return event
 
 
-def _assignee_check(assignee):
+def _assignee_check(assignee: User | None) -> None:
     if assignee is not None and not is_agent(assignee):
         raise ValidationError({"assignee": _("Only agents can be assigned tickets.")})
 
 
 @transaction.atomic
-def ticket_assign(*, ticket, assignee, actor, expected_version=None):
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    assignee: User | None,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> TicketEvent | None:
     """Give the ticket to ``assignee`` (an agent), to oneself (a claim), or to nobody (None).
 
     Writes an internal ASSIGNED event. Assigning the current assignee again
@@ -165,7 +188,13 @@ def ticket_assign(*, ticket, assignee, actor, expected_version=None):
     )
 
 
-def tickets_assign(*, assignee, actor, references=(), ids=()):
+def tickets_assign(
+    *,
+    assignee: User | None,
+    actor: Actor,
+    references: Iterable[str] = (),
+    ids: Iterable[int | str] = (),
+) -> dict[str, int]:
     """Assign many tickets at once (the queue's bulk action), each in its own transaction.
 
     Tickets are named by complaint reference or by id. Returns counts:
@@ -204,7 +233,9 @@ def tickets_assign(*, assignee, actor, references=(), ids=()):
 
 
 @transaction.atomic
-def ticket_add_note(*, ticket, actor, text, customer_visible=False):
+def ticket_add_note(
+    *, ticket: Ticket, actor: Actor, text: str, customer_visible: bool = False
+) -> TicketEvent:
     """Add an internal note, or (``customer_visible``) a message the customer sees.
 
     Notes change no workflow column and so do not bump the version: a note

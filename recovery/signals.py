@@ -7,12 +7,16 @@ commit with the event or not at all, and a receiver that raises rolls the step
 back: notifications subscribes to write the outbox rows the events owe.
 """
 
+from collections.abc import Iterable
+
 from django.dispatch import Signal
+
+from recovery.models import TicketEvent
 
 events_recorded = Signal()
 
 
-def events_announce(events, *, batch=False):
+def events_announce(events: Iterable[TicketEvent], *, batch: bool = False) -> list[TicketEvent]:
     """Tell the subscribers about ``events`` (already saved); returns ``events``."""
     events = list(events)
     if events:

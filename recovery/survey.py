@@ -15,16 +15,20 @@ ticket with "no answer" recorded. The ticket's columns are written through
 ``recovery.workflow`` only.
 """
 
+from datetime import datetime
+from typing import cast, overload
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import OPEN_STATUSES, EventKind, NpsClass, Status
-from recovery.models import Solved, Survey, SurveyOutcome, Ticket
+from recovery.models import Solved, Survey, SurveyOutcome, Ticket, TicketEvent
 from recovery.services import ticket_resolve
 from recovery.sla import second_attempt_columns
 from recovery.workflow import event_record, transition
@@ -42,12 +46,16 @@ COMMENT_ERROR = _("Keep your comment under 5,000 characters.")
 class SurveyClosed(Exception):
     """The survey takes no answer: ``reason`` is "answered" or "expired". Nothing changed."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
 
 
-def nps_class(score):
+@overload
+def nps_class(score: int) -> NpsClass: ...
+@overload
+def nps_class(score: None) -> None: ...
+def nps_class(score: int | None) -> NpsClass | None:
     """Promoter (9–10), passive (7–8) or detractor (0–6); None for no score."""
     if score is None:
         return None
@@ -60,7 +68,7 @@ def nps_class(score):
     return NpsClass.DETRACTOR
 
 
-def answer_is_unhappy(*, nps, solved):
+def answer_is_unhappy(*, nps: int | None, solved: str) -> bool:
     """A detractor, or a problem not solved: the recovery failed, whatever the other scores say.
 
     "Partly" solved from a promoter or a passive is not a failure: the customer
@@ -69,17 +77,17 @@ def answer_is_unhappy(*, nps, solved):
     return nps_class(nps) == NpsClass.DETRACTOR or solved == Solved.NO
 
 
-def survey_url(survey):
+def survey_url(survey: Survey) -> str:
     """The survey's page, for the follow-up email."""
     return settings.SITE_URL + reverse("survey:answer", args=[survey.token])
 
 
-def latest_survey(ticket):
+def latest_survey(ticket: Ticket) -> Survey | None:
     """The ticket's most recent survey (the one the latest follow-up email links to), or None."""
     return ticket.surveys.order_by("-sent_at", "-pk").first()
 
 
-def survey_for_token(token):
+def survey_for_token(token: str | None) -> Survey:
     """The survey behind ``token``, or Http404 with no hint why (as the tracking page)."""
     if not token or not TOKEN_RE.match(token):
         raise Http404
@@ -89,7 +97,7 @@ def survey_for_token(token):
     return survey
 
 
-def survey_state(survey, now=None):
+def survey_state(survey: Survey, now: datetime | None = None) -> str:
     """ "open", "answered" or "expired" (past its window, or closed unanswered)."""
     if survey.is_answered:
         return "answered"
@@ -98,12 +106,12 @@ def survey_state(survey, now=None):
     return "open"
 
 
-def _score_ok(value, low, high):
+def _score_ok(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def _answer_check(*, csat, nps, solved, comment):
-    errors = {}
+def _answer_check(*, csat: object, nps: object, solved: object, comment: str) -> None:
+    errors: dict[str, Promise] = {}
     if not _score_ok(csat, 1, 5):
         errors["csat"] = CSAT_ERROR
     if not _score_ok(nps, 0, 10):
@@ -117,7 +125,15 @@ def _answer_check(*, csat, nps, solved, comment):
 
 
 @transaction.atomic
-def survey_answer(*, survey, csat, nps, solved, comment="", now=None):
+def survey_answer(
+    *,
+    survey: Survey,
+    csat: int,
+    nps: int,
+    solved: str,
+    comment: str = "",
+    now: datetime | None = None,
+) -> TicketEvent:
     """Record the customer's one answer and act on it; returns the SURVEY_ANSWERED event.
 
     Raises ValidationError (keyed by field) for an answer out of range and
@@ -163,7 +179,7 @@ def survey_answer(*, survey, csat, nps, solved, comment="", now=None):
     return event
 
 
-def _second_attempt(*, ticket, survey, at):
+def _second_attempt(*, ticket: Ticket, survey: Survey, at: datetime) -> TicketEvent | None:
     """Send the ticket back to acknowledged, marked as a second attempt owing a new callback.
 
     From follow-up, or from resolved when an agent closed it before the
@@ -181,7 +197,8 @@ def _second_attempt(*, ticket, survey, at):
     payload = {
         "survey": survey.pk,
         "second_attempt": True,
-        "callback_due_at": changes["callback_due_at"].isoformat(),
+        # A second attempt always owes a callback: the deadline is a datetime.
+        "callback_due_at": cast(datetime, changes["callback_due_at"]).isoformat(),
     }
     if ticket.status in (Status.FOLLOW_UP, Status.RESOLVED):
         event = transition(

@@ -5,16 +5,18 @@ resolves through ``recovery.services``) because starting a round is itself a
 step in ``recovery.services``.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
 from recovery.choices import EventKind
-from recovery.models import Survey, SurveyOutcome
+from recovery.models import Survey, SurveyOutcome, Ticket
 from recovery.workflow import event_record
 
 
 @transaction.atomic
-def surveys_replace_waiting(*, ticket, at=None):
+def surveys_replace_waiting(*, ticket: Ticket, at: datetime | None = None) -> list[int]:
     """Close the ticket's survey still waiting, as a new follow-up round starts; returns their ids.
 
     A ticket has at most one survey waiting: a new round (after a further

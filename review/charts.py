@@ -6,13 +6,17 @@ that says what it shows in a sentence, and its data as a table beside it
 """
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from review.selectors.indicators import FIRST_CONTACT_BINS
+from review.tables.base import Table
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 44
@@ -33,7 +37,7 @@ class BarChart:
     baseline: int = HEIGHT - BOTTOM
 
 
-def _nice_max(value):
+def _nice_max(value: int) -> int:
     """The smallest 1, 2 or 5 × 10^n at or above ``value`` (at least 1): a readable axis top."""
     if value <= 1:
         return 1
@@ -44,7 +48,14 @@ def _nice_max(value):
     return 10 * magnitude
 
 
-def bar_chart(*, key, title, desc, points, label_every=1):
+def bar_chart(
+    *,
+    key: str,
+    title: str,
+    desc: str,
+    points: Sequence[tuple[str, int]],
+    label_every: int = 1,
+) -> BarChart:
     """Vertical bars for ``points`` = ``[(label, value)]``; every ``label_every``-th label shown."""
     chart = BarChart(key=key, title=title, desc=desc)
     top = _nice_max(max((value for _label, value in points), default=0))
@@ -73,7 +84,7 @@ def bar_chart(*, key, title, desc, points, label_every=1):
     return chart
 
 
-def _ticks(top):
+def _ticks(top: int) -> list[int]:
     """Whole numbers from 0 to ``top`` (1, 2 or 5 × 10^n): the bars count things, no half a breach.
 
     Halves of an even top (0, 10, 20); every unit of a 1 or a 5, which have
@@ -83,11 +94,11 @@ def _ticks(top):
     return list(range(0, top + 1, step))
 
 
-def _number(value):
+def _number(value: int) -> str:
     return formats.number_format(value, decimal_pos=0)
 
 
-def breaches_chart(per_day):
+def breaches_chart(per_day: Sequence[tuple[date, int]]) -> BarChart:
     """Breaches per day; for long periods only some days are labelled, every bar has its own title."""
     total = sum(n for _day, n in per_day)
     worst = max(per_day, key=lambda item: item[1], default=None)
@@ -109,9 +120,10 @@ def breaches_chart(per_day):
     )
 
 
-def first_contact_chart(table):
+def first_contact_chart(table: Table) -> BarChart:
     """The distribution of time to first contact, from the ``first_contact`` table's rows."""
-    points = [(label, n) for label, n, _share in table.rows]
+    # Its cells are (label, tickets, share): ``tables.indicators.first_contact_table``.
+    points = cast(list[tuple[str, int]], [(label, n) for label, n, _share in table.rows])
     total = sum(n for _label, n in points)
     within_day = sum(
         n
@@ -144,7 +156,7 @@ class StackedChart:
     plot_right: int = WIDTH - 90
 
 
-def nps_chart(groups, paired):
+def nps_chart(groups: Mapping[str, Mapping[str, Any]], paired: int) -> StackedChart:
     """Detractors, passives and promoters as 100 % bars, at intake and at follow-up."""
     parts = (
         ("detractors", _("Detractors (0–6)"), "chart__seg--bad"),

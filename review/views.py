@@ -5,7 +5,9 @@ aggregate in the database, and the two long lists (breaches, at risk) are
 shown a page at a time.
 """
 
-from django.http import Http404
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -28,7 +30,7 @@ BREACHES_PER_PAGE = 50
 AT_RISK_SHOWN = 50
 
 
-def _context(scope, page_name, **extra):
+def _context(scope: Scope, page_name: str, **extra: Any) -> dict[str, Any]:
     period = scope.period
     return {
         "scope": scope,
@@ -47,7 +49,7 @@ def _context(scope, page_name, **extra):
 
 @manager_required
 @require_safe
-def review_indicators(request):
+def review_indicators(request: HttpRequest) -> HttpResponse:
     scope = Scope.from_request(request)
     figures = review_figures.review_indicators(period=scope.period, now=scope.now)
     tables = indicators.indicator_tables(figures)
@@ -70,12 +72,12 @@ def review_indicators(request):
     )
 
 
-def _page_number(request):
+def _page_number(request: HttpRequest) -> int:
     page = request.GET.get("page", "1")
     return int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1
 
 
-def _agent_choices():
+def _agent_choices() -> list[tuple[int, str]]:
     """(pk, name) of everyone who can hold tickets, for the agent filter."""
     people = agent_selectors.staff_names()
     choices = [
@@ -86,7 +88,7 @@ def _agent_choices():
     return sorted(choices, key=lambda choice: choice[1].lower())
 
 
-def _category_choices():
+def _category_choices() -> list[tuple[int, str]]:
     names = indicator_selectors.category_names()
     return sorted(
         ((pk, category_name(*name)) for pk, name in names.items()),
@@ -96,7 +98,7 @@ def _category_choices():
 
 @manager_required
 @require_safe
-def review_breaches(request):
+def review_breaches(request: HttpRequest) -> HttpResponse:
     scope = Scope.from_request(request)
     page = _page_number(request)
     breached = breach_selectors.breached_tickets(period=scope.period, filters=scope.filters)
@@ -128,7 +130,7 @@ def review_breaches(request):
 
 @manager_required
 @require_safe
-def review_lessons(request):
+def review_lessons(request: HttpRequest) -> HttpResponse:
     scope = Scope.from_request(request)
     figures = review_figures.review_lessons(period=scope.period, now=scope.now)
     return render(
@@ -148,7 +150,7 @@ def review_lessons(request):
 
 @manager_required
 @require_safe
-def review_agents(request):
+def review_agents(request: HttpRequest) -> HttpResponse:
     scope = Scope.from_request(request)
     figures = review_figures.review_agents(period=scope.period, now=scope.now)
     return render(
@@ -166,7 +168,7 @@ def review_agents(request):
 
 @manager_required
 @require_safe
-def review_export(request, name):
+def review_export(request: HttpRequest, name: str) -> StreamingHttpResponse:
     build = EXPORTS.get(name)
     if build is None:
         raise Http404

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
@@ -12,6 +12,9 @@ from django.http import HttpRequest, HttpResponseBase
 View = Callable[..., HttpResponseBase]
 # Whom a role is asked about: a signed-in user, the anonymous visitor, or nobody.
 UserLike = AbstractUser | AnonymousUser | None
+# Who takes a step on a ticket: a signed-in user of the project's model (the one
+# the actor columns point to), the anonymous visitor, or nobody (the sweep).
+Actor = User | AnonymousUser | None
 
 AGENTS = "agents"
 MANAGERS = "managers"

@@ -11,11 +11,13 @@ events as one batch (``recovery.signals``), so the emails they owe are written
 in the same transaction, in one insert.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,14 +29,15 @@ from recovery.signals import events_announce
 from recovery.sla import PROMISE_UNBROKEN, callback_columns, callback_start, reminder_times
 from recovery.workflow.columns import tickets_write, tickets_write_each
 from recovery.workflow.moves import ALLOWED, transition
+from shared.roles import Actor
 
 
-def _recorded(events):
+def _recorded(events: Iterable[TicketEvent]) -> list[TicketEvent]:
     """Append a batch of events in one insert, and announce them as one (``recovery.signals``)."""
     return events_announce(TicketEvent.objects.bulk_create(events), batch=True)
 
 
-def awaiting_callback():
+def awaiting_callback() -> QuerySet[Ticket]:
     """Open tickets owed a callback whose promise is not yet marked broken: what the sweep watches.
 
     A callback is owed while ``callback_due_at`` is set: the first one (a new
@@ -49,7 +52,9 @@ def awaiting_callback():
     )
 
 
-def _locked(queryset, *fields, limit=None):
+def _locked(
+    queryset: QuerySet[Any], *fields: str, limit: int | None = None
+) -> list[dict[str, Any]]:
     # Ordered by id so concurrent callers take their locks in the same order
     # (no deadlock); "of self" leaves joined rows unlocked.
     rows = queryset.select_for_update(of=("self",)).order_by("id").values("id", "version", *fields)
@@ -57,7 +62,7 @@ def _locked(queryset, *fields, limit=None):
 
 
 @transaction.atomic
-def tickets_breach(*, now, ids=None):
+def tickets_breach(*, now: datetime, ids: Iterable[int] | None = None) -> list[TicketEvent]:
     """Mark every ticket whose callback was due by ``now`` as breached; return their events.
 
     A breach is recorded once per promise (``breached_at``, see
@@ -108,7 +113,7 @@ def tickets_breach(*, now, ids=None):
 
 
 @transaction.atomic
-def tickets_remind(*, now, limit=500):
+def tickets_remind(*, now: datetime, limit: int = 500) -> list[TicketEvent]:
     """Move up to ``limit`` reminders due by ``now`` along and return their events.
 
     Each ticket's next reminder time moves to the following one, or to none. A
@@ -158,13 +163,13 @@ def tickets_remind(*, now, limit=500):
     return _recorded(events)
 
 
-def surveys_to_send(now):
+def surveys_to_send(now: datetime) -> QuerySet[Ticket]:
     """Tickets in follow-up whose survey is due: a range of ``ticket_follow_up_due_idx``."""
     return Ticket.objects.filter(status=Status.FOLLOW_UP, follow_up_due_at__lte=now)
 
 
 @transaction.atomic
-def surveys_send_due(*, now, limit=500):
+def surveys_send_due(*, now: datetime, limit: int = 500) -> list[TicketEvent]:
     """Send the follow-up survey of up to ``limit`` tickets due by ``now``; return their events.
 
     The survey goes out when the follow-up falls due, not when it starts: the
@@ -205,13 +210,15 @@ def surveys_send_due(*, now, limit=500):
     )
 
 
-def unanswered_surveys(now):
+def unanswered_surveys(now: datetime) -> QuerySet[Survey]:
     """Surveys still waiting whose window has closed: a range of ``survey_waiting_idx``."""
     return Survey.objects.filter(outcome=SurveyOutcome.WAITING, expires_at__lte=now)
 
 
 @transaction.atomic
-def surveys_close_unanswered(*, now, limit=500):
+def surveys_close_unanswered(
+    *, now: datetime, limit: int = 500
+) -> tuple[list[TicketEvent], list[TicketEvent]]:
     """Close up to ``limit`` surveys unanswered by ``now``; resolve their tickets still in follow-up.
 
     Returns ``(closed, resolved)``: a SURVEY_EXPIRED event per survey, and
@@ -289,7 +296,14 @@ def surveys_close_unanswered(*, now, limit=500):
 
 
 @transaction.atomic
-def ticket_priority_change(*, ticket, actor, priority, expected_version=None, now=None):
+def ticket_priority_change(
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    priority: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> TicketEvent | None:
     """Set the priority; while the callback is owed, its deadline moves with it.
 
     The new deadline is counted from the submission (a second attempt's from
@@ -305,7 +319,7 @@ def ticket_priority_change(*, ticket, actor, priority, expected_version=None, no
     if priority == ticket.priority:
         return None
     now = now or timezone.now()
-    changes = {"priority": priority}
+    changes: dict[str, Any] = {"priority": priority}
     if ticket.callback_due_at is not None:
         changes |= callback_columns(
             submitted_at=callback_start(

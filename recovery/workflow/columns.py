@@ -9,7 +9,11 @@ sent). ``tests/recovery/test_single_writer.py`` fails on a ticket write
 anywhere else.
 """
 
-from django.db.models import DateTimeField, F, Value
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db.models import DateTimeField, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from recovery.models import Ticket
@@ -19,7 +23,9 @@ from recovery.models import Ticket
 DUE_SOURCES = ("callback_due_at", "follow_up_due_at")
 
 
-def due_at_for(columns, *, ticket=None):
+def due_at_for(
+    columns: Mapping[str, Any], *, ticket: Ticket | None = None
+) -> datetime | Coalesce | None:
     """``due_at`` after writing ``columns``: a value from ``ticket`` in memory, else SQL.
 
     With ``ticket``, the deadlines not in ``columns`` are read from it (the
@@ -37,7 +43,9 @@ def due_at_for(columns, *, ticket=None):
     )
 
 
-def _derived(columns, *, at, quiet, ticket=None):
+def _derived(
+    columns: Mapping[str, Any], *, at: datetime, quiet: bool, ticket: Ticket | None = None
+) -> dict[str, Any]:
     columns = dict(columns)
     if "callback_due_at" in columns and columns["callback_due_at"] is None:
         # A callback no longer owed needs no reminder.
@@ -50,7 +58,14 @@ def _derived(columns, *, at, quiet, ticket=None):
     return columns
 
 
-def tickets_write(tickets, columns, *, at, quiet=False, ticket=None):
+def tickets_write(
+    tickets: QuerySet[Ticket],
+    columns: Mapping[str, Any],
+    *,
+    at: datetime,
+    quiet: bool = False,
+    ticket: Ticket | None = None,
+) -> int:
     """Write ``columns`` to every row of the queryset ``tickets``; returns how many it wrote.
 
     ``ticket``: the one ticket written, in memory, to compute ``due_at`` from
@@ -65,7 +80,9 @@ def tickets_write(tickets, columns, *, at, quiet=False, ticket=None):
     return updated
 
 
-def tickets_write_each(rows, *, at, quiet=False):
+def tickets_write_each(
+    rows: Mapping[int, Mapping[str, Any]], *, at: datetime, quiet: bool = False
+) -> int:
     """Write each row's own values: ``rows`` maps a ticket id to its columns (the same names each).
 
     One statement per hundred rows (a CASE per column, whose cost grows with
@@ -74,7 +91,7 @@ def tickets_write_each(rows, *, at, quiet=False):
     if not rows:
         return 0
     tickets = []
-    fields = None
+    fields: list[str] = []
     for pk, columns in rows.items():
         columns = _derived(columns, at=at, quiet=quiet)
         fields = fields or list(columns)

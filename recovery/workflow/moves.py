@@ -11,18 +11,25 @@ and stored by this package and nowhere else. The steps an agent takes live in ``
 all move tickets through ``transition()``.
 """
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Complaint
 from recovery.choices import OPEN_STATUSES, CompensationStatus, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.models import Compensation, Ticket, TicketEvent
 from recovery.signals import events_announce
 from recovery.sla import callback_columns, priority_for_complaint
 from recovery.workflow.columns import due_at_for, tickets_write
+from shared.roles import Actor
 
 S = Status
 CS = CompensationStatus
@@ -41,7 +48,7 @@ CS = CompensationStatus
 # ticket closed as invalid (spam, duplicate, not a complaint) stays closed. An unhappy follow-up survey answer (recovery.survey)
 # sends a ticket in follow-up back to `acknowledged` for a second attempt: the
 # contact is made, the apology and remedy are to be done again.
-ALLOWED = {
+ALLOWED: dict[tuple[str, str], str] = {
     (S.NEW, S.ACKNOWLEDGED): "acknowledge",
     (S.ACKNOWLEDGED, S.APOLOGIZED): "apologize",
     (S.APOLOGIZED, S.COMPENSATED): "compensate",
@@ -59,7 +66,7 @@ ALLOWED = {
 AWAITING_APPROVAL = "awaiting_approval"
 
 
-def ticket_stage(ticket):
+def ticket_stage(ticket: Ticket) -> str:
     """Where ``ticket`` stands for the people reading it: its status, or ``AWAITING_APPROVAL``.
 
     The status moves to compensated on the first proposal, because the
@@ -78,7 +85,7 @@ def ticket_stage(ticket):
     return AWAITING_APPROVAL if waiting else S.COMPENSATED
 
 
-def awaiting_approval_exists():
+def awaiting_approval_exists() -> Exists:
     """``ticket_stage``'s question in SQL, for a list: does a line of the ticket wait for approval?"""
     return Exists(Compensation.objects.filter(ticket=OuterRef("pk"), status=CS.PROPOSED))
 
@@ -102,7 +109,7 @@ WORKFLOW_COLUMNS = frozenset(
 )
 
 # For the refusal message: "A ticket that is <current> cannot be <target>: <hint>"
-_CURRENT = {
+_CURRENT: dict[str, Promise] = {
     S.NEW: _("new"),
     S.ACKNOWLEDGED: _("acknowledged"),
     S.APOLOGIZED: _("apologized for"),
@@ -111,7 +118,7 @@ _CURRENT = {
     S.RESOLVED: _("resolved"),
     S.CLOSED_INVALID: _("closed as invalid"),
 }
-_TARGET = {
+_TARGET: dict[str, Promise] = {
     S.NEW: _("made new again"),
     S.ACKNOWLEDGED: _("acknowledged"),
     S.APOLOGIZED: _("marked as apologized for"),
@@ -120,7 +127,7 @@ _TARGET = {
     S.RESOLVED: _("resolved"),
     S.CLOSED_INVALID: _("closed as invalid"),
 }
-_HINT = {
+_HINT: dict[str, Promise] = {
     S.NEW: _("acknowledge it first."),
     S.ACKNOWLEDGED: _("apologize first."),
     S.APOLOGIZED: _("propose a compensation (or record that none is due) first."),
@@ -131,7 +138,7 @@ _HINT = {
 }
 
 
-def illegal_move_message(from_status, to_status):
+def illegal_move_message(from_status: str, to_status: str) -> str:
     if from_status == to_status:
         return _("This ticket is already %(current)s.") % {"current": _CURRENT[from_status]}
     return _("A ticket that is %(current)s cannot be %(target)s: %(hint)s") % {
@@ -141,7 +148,7 @@ def illegal_move_message(from_status, to_status):
     }
 
 
-def move_check(*, ticket, to_status, expected_version=None):
+def move_check(*, ticket: Ticket, to_status: str, expected_version: int | None = None) -> None:
     """Raise StaleTicket or IllegalTransition if ``ticket`` cannot move to ``to_status``.
 
     Services with a precondition of their own call this first, so that a
@@ -157,16 +164,16 @@ def move_check(*, ticket, to_status, expected_version=None):
 
 def transition(
     *,
-    ticket,
-    actor,
-    to_status=None,
-    expected_version=None,
-    changes=None,
-    kind=EventKind.STATUS,
-    payload=None,
-    customer_visible=False,
-    at=None,
-):
+    ticket: Ticket,
+    actor: Actor,
+    to_status: str | None = None,
+    expected_version: int | None = None,
+    changes: Mapping[str, Any] | None = None,
+    kind: str = EventKind.STATUS,
+    payload: Mapping[str, Any] | None = None,
+    customer_visible: bool = False,
+    at: datetime | None = None,
+) -> TicketEvent:
     """Move ``ticket`` to ``to_status`` and/or write workflow ``changes``, with one event.
 
     The only writer of a ticket's status, priority, assignee and deadline
@@ -213,15 +220,15 @@ def transition(
 
 def event_record(
     *,
-    ticket,
-    kind,
-    actor=None,
-    customer_visible=False,
-    payload=None,
-    from_status="",
-    to_status="",
-    at=None,
-):
+    ticket: Ticket,
+    kind: str,
+    actor: Actor = None,
+    customer_visible: bool = False,
+    payload: Mapping[str, Any] | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    at: datetime | None = None,
+) -> TicketEvent:
     """Append one event to a ticket's timeline, and announce it (``recovery.signals``)."""
     event = TicketEvent.objects.create(
         ticket=ticket,
@@ -237,7 +244,7 @@ def event_record(
     return event
 
 
-def required_text(value, *, field, message):
+def required_text(value: str | None, *, field: str, message: str | Promise) -> str:
     """``value`` stripped, or a ValidationError keyed by ``field`` if it is blank."""
     value = (value or "").strip()
     if not value:
@@ -246,7 +253,7 @@ def required_text(value, *, field, message):
 
 
 @transaction.atomic
-def ticket_open(*, complaint, actor=None):
+def ticket_open(*, complaint: Complaint, actor: Actor = None) -> Ticket:
     """Open the recovery ticket for a new complaint, with its callback deadline.
 
     The deadline is stored twice: ``callback_due_at`` is cleared when the
@@ -277,8 +284,14 @@ def ticket_open(*, complaint, actor=None):
 
 @transaction.atomic
 def ticket_reopen(
-    *, ticket, actor, reason, expected_version=None, notify_assignee=True, extra=None
-):
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    reason: str,
+    expected_version: int | None = None,
+    notify_assignee: bool = True,
+    extra: Mapping[str, Any] | None = None,
+) -> TicketEvent:
     """Take a resolved ticket back to acknowledged, because the customer is not done.
 
     The first contact already happened, so no new callback promise is made;
@@ -300,7 +313,9 @@ def ticket_reopen(
 
 
 @transaction.atomic
-def ticket_customer_message(*, ticket, text, source="tracking_page"):
+def ticket_customer_message(
+    *, ticket: Ticket, text: str, source: str = "tracking_page"
+) -> TicketEvent:
     """Record a message the customer sent us, tell its agent; on a resolved ticket, reopen it.
 
     The row is locked first: the customer cannot be told to reload, so their

@@ -4,44 +4,51 @@
 runs the table's selector and builds it; the CSV view looks names up here.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from review import figures
+from review.scope import Scope
 from review.selectors import breaches as breach_selectors
 from review.tables import agents, breaches, indicators, lessons
+from review.tables.base import Table
+
+Export = Callable[[Scope], Table]
 
 
-def _indicator_figures(scope):
+def _indicator_figures(scope: Scope) -> dict[str, Any]:
     return figures.review_indicators(period=scope.period, now=scope.now)
 
 
-def _from_indicators(build, *keys):
+def _from_indicators(build: Callable[..., Table], *keys: str) -> Export:
     """A CSV of one indicators table, from the figures the page itself reads."""
 
-    def export(scope):
+    def export(scope: Scope) -> Table:
         figures_ = _indicator_figures(scope)
         return build(*(figures_[key] for key in keys))
 
     return export
 
 
-def _breaches(scope):
+def _breaches(scope: Scope) -> Table:
     rows = breach_selectors.breached_tickets(period=scope.period, filters=scope.filters)
     return breaches.breaches_table(rows.iterator(chunk_size=2000))
 
 
-def _at_risk(scope):
+def _at_risk(scope: Scope) -> Table:
     rows = breach_selectors.at_risk_tickets(now=scope.now, filters=scope.filters)
     return breaches.at_risk_table(rows.iterator(chunk_size=2000), now=scope.now)
 
 
-def _lessons(build, key):
-    def export(scope):
+def _lessons(build: Callable[..., Table], key: str) -> Export:
+    def export(scope: Scope) -> Table:
         figures_ = figures.review_lessons(period=scope.period, now=scope.now)
         return build(figures_["mix"], figures_[key])
 
     return export
 
 
-EXPORTS = {
+EXPORTS: dict[str, Export] = {
     "indicators": lambda scope: indicators.indicators_table(_indicator_figures(scope)),
     "received_by_channel": _from_indicators(indicators.channel_table, "received"),
     "received_by_category": _from_indicators(indicators.category_table, "received", "categories"),

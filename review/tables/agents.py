@@ -1,9 +1,12 @@
 """The per-agent table: one row per person who can hold tickets (or holds some), and one for nobody."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from review.selectors.common import Row
 from review.tables.base import (
     TWO_PLACES,
     Column,
@@ -16,17 +19,17 @@ from review.tables.base import (
 )
 
 
-def _amounts(lines):
+def _amounts(lines: Iterable[Row]) -> str:
     """ "20.00 EUR; 10.00 GBP": this agent's totals per currency, gestures without money left out."""
     parts = [(row["currency"], money(row["amount"])) for row in lines if row["amount"] is not None]
     return "; ".join(f"{amount} {currency}" for currency, amount in sorted(parts))
 
 
-def agents_table(figures):
+def agents_table(figures: Mapping[str, Any]) -> Table:
     tickets = {row["assignee_id"]: row for row in figures["tickets"]}
     first_contact = {row["assignee_id"]: row for row in figures["first_contact"]}
     surveys = {row["assignee_id"]: row for row in figures["surveys"]}
-    given = defaultdict(list)
+    given: defaultdict[int | None, list[Row]] = defaultdict(list)
     for row in figures["compensation"]:
         given[row["assignee_id"]].append(row)
     active = set(tickets) | set(first_contact) | set(surveys) | set(given)
@@ -35,7 +38,7 @@ def agents_table(figures):
         for row in figures["staff"]
         if row["holds"] or row["pk"] in active
     }
-    rows = []
+    rows: list[list[Any]] = []
     for pk in [*sorted(names, key=lambda pk: names[pk].lower()), None]:
         t, f, s, lines = (
             tickets.get(pk, {}),

@@ -5,6 +5,8 @@ every row repeats (the words, the labels, the ticket URL, the time zone) is
 worked out once per table, not once per row.
 """
 
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recovery.choices import Priority, Status
+from review.selectors.common import Row
 from review.tables.base import Column, Link, Table, category_name, hours, person
 
 _PLACEHOLDER = "REFERENCE"
@@ -20,7 +23,7 @@ _PLACEHOLDER = "REFERENCE"
 class _Cells:
     """The cells both tables share, with everything constant computed in the request's language."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.ticket_url = reverse("agent:ticket", args=[_PLACEHOLDER])
         self.nobody = _("Nobody")
         self.yes, self.no = _("yes"), _("no")
@@ -30,36 +33,36 @@ class _Cells:
         self.zone = timezone.get_current_timezone()
         self.french = category_name("en", "fr") == "fr"
 
-    def reference(self, row):
+    def reference(self, row: Row) -> Link:
         reference = row["complaint__reference"]
         return Link(reference, self.ticket_url.replace(_PLACEHOLDER, quote(reference)))
 
-    def when(self, value):
+    def when(self, value: datetime | None) -> str | None:
         """As ``tables.base.when``, with the time zone looked up once."""
         return None if value is None else value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
-    def agent(self, row):
+    def agent(self, row: Row) -> str:
         if row["assignee_id"] is None:
             return self.nobody
         return person(
             row["assignee__first_name"], row["assignee__last_name"], row["assignee__username"]
         )
 
-    def category(self, row):
+    def category(self, row: Row) -> str:
         # category_name() asks for the active language, a thread-local lookup: once is enough.
         return row[
             "complaint__category__name_fr" if self.french else "complaint__category__name_en"
         ]
 
 
-def _rows(build, rows):
+def _rows(build: Callable[[Row], list[object]], rows: Iterable[Row]) -> Iterable[list[object]]:
     """A list for a page's slice; a generator for the CSV's iterator, so nothing piles up."""
     if isinstance(rows, list):
         return [build(row) for row in rows]
     return (build(row) for row in rows)
 
 
-def breaches_table(rows, *, total=None):
+def breaches_table(rows: Iterable[Row], *, total: int | None = None) -> Table:
     """``rows`` from ``selectors.breaches.breached_tickets``: a page's slice, or its iterator.
 
     Late by: from the promised time to the first contact, in hours; empty
@@ -67,7 +70,7 @@ def breaches_table(rows, *, total=None):
     """
     cells = _Cells()
 
-    def row_of(row):
+    def row_of(row: Row) -> list[object]:
         contacted = row["acknowledged_at"] is not None
         return [
             cells.reference(row),
@@ -102,11 +105,11 @@ def breaches_table(rows, *, total=None):
     )
 
 
-def at_risk_table(rows, *, now, total=None):
+def at_risk_table(rows: Iterable[Row], *, now: datetime, total: int | None = None) -> Table:
     """``rows`` from ``selectors.breaches.at_risk_tickets``, soonest due first."""
     cells = _Cells()
 
-    def row_of(row):
+    def row_of(row: Row) -> list[object]:
         return [
             cells.reference(row),
             cells.when(row["callback_due_at"]),

@@ -1,12 +1,17 @@
 """The indicators page's tables: the figures with their definitions, intake, compensation, charts' data."""
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, npgettext
 
 from complaints.models import Channel
 from recovery.choices import CompensationKind
+from review.selectors.common import Row
 from review.tables.base import (
     TWO_PLACES,
     Column,
@@ -110,7 +115,7 @@ DEFINITIONS = {
 }
 
 
-def _indicator_columns():
+def _indicator_columns() -> list[Column]:
     return [
         Column(_("Indicator")),
         Column(_("Value"), numeric=True),
@@ -120,7 +125,9 @@ def _indicator_columns():
     ]
 
 
-def indicator_rows(figures):
+def indicator_rows(
+    figures: Mapping[str, Any],
+) -> list[tuple[str, int | Decimal | None, int | None]]:
     """``[(key, value, based_on)]``: each figure and the number of things it was computed from."""
     received = sum(row["complaints"] for row in figures["received"])
     t, s, r = figures["tickets"], figures["surveys"], figures["reopens"]
@@ -143,16 +150,16 @@ def indicator_rows(figures):
     ]
 
 
-def _plural_count(value):
+def _plural_count(value: int | Decimal | None) -> int:
     """The number ngettext should choose the unit's form by: a fraction ("0.5 days") reads as plural."""
     if value is not None and value == int(value):
         return int(value)
     return 2
 
 
-def indicator_cards(figures):
+def indicator_cards(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Each indicator with its value, what it was computed from, and its definition: the page's cards."""
-    cards = []
+    cards: list[dict[str, Any]] = []
     for key, value, based_on in indicator_rows(figures):
         name, unit, definition = DEFINITIONS[key]
         cards.append(
@@ -168,7 +175,7 @@ def indicator_cards(figures):
     return cards
 
 
-def indicators_table(figures):
+def indicators_table(figures: Mapping[str, Any]) -> Table:
     """The cards as a table, for the CSV: the same values, the definitions in the last column."""
     rows = [
         [card["name"], card["value"], card["unit"], card["based_on"], card["definition"]]
@@ -177,14 +184,14 @@ def indicators_table(figures):
     return Table("indicators", _("Indicators"), _indicator_columns(), rows)
 
 
-def _shares(counts, labels):
+def _shares(counts: Mapping[Any, int], labels: Callable[[Any], str]) -> list[list[object]]:
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], str(labels(item[0]))))
     return [[labels(key), n, percent(n, total)] for key, n in ordered]
 
 
-def channel_table(received):
-    counts = Counter()
+def channel_table(received: Iterable[Row]) -> Table:
+    counts: Counter[str] = Counter()
     for row in received:
         counts[row["channel"]] += row["complaints"]
     return Table(
@@ -195,9 +202,9 @@ def channel_table(received):
     )
 
 
-def category_table(received, categories):
+def category_table(received: Iterable[Row], categories: Mapping[int, tuple[str, str]]) -> Table:
     """``categories`` is ``selectors.indicators.category_names()``."""
-    counts = Counter()
+    counts: Counter[int] = Counter()
     for row in received:
         counts[row["category_id"]] += row["complaints"]
     return Table(
@@ -208,7 +215,7 @@ def category_table(received, categories):
     )
 
 
-def compensation_kind_table(by_kind):
+def compensation_kind_table(by_kind: Iterable[Row]) -> Table:
     return Table(
         "compensation_by_kind",
         _("Compensation given, by kind"),
@@ -230,7 +237,7 @@ def compensation_kind_table(by_kind):
     )
 
 
-def compensation_currency_table(by_currency):
+def compensation_currency_table(by_currency: Iterable[Row]) -> Table:
     return Table(
         "compensation_by_currency",
         _("Compensation given, totals by currency"),
@@ -252,7 +259,7 @@ def compensation_currency_table(by_currency):
     )
 
 
-def breaches_per_day_table(per_day):
+def breaches_per_day_table(per_day: Iterable[tuple[date, int]]) -> Table:
     return Table(
         "breaches_per_day",
         _("Breaches per day"),
@@ -261,13 +268,13 @@ def breaches_per_day_table(per_day):
     )
 
 
-def bin_label(low, high):
+def bin_label(low: int, high: int | None) -> str:
     if high is None:
         return _("%(low)d h or more") % {"low": low}
     return _("%(low)d–%(high)d h") % {"low": low, "high": high}
 
 
-def first_contact_table(bins):
+def first_contact_table(bins: Sequence[tuple[int, int | None, int]]) -> Table:
     """``bins`` from ``selectors.indicators.first_contact_bins``."""
     total = sum(n for _low, _high, n in bins)
     return Table(
@@ -282,10 +289,10 @@ def first_contact_table(bins):
     )
 
 
-def nps_groups(surveys):
+def nps_groups(surveys: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """``{"before"|"after": {"promoters", "passives", "detractors"}}`` for the answers with both scores."""
     paired = surveys["paired"]
-    groups = defaultdict(dict)
+    groups: defaultdict[str, dict[str, Any]] = defaultdict(dict)
     for moment in ("before", "after"):
         promoters = surveys[f"paired_promoters_{moment}"]
         detractors = surveys[f"paired_detractors_{moment}"]
@@ -298,7 +305,7 @@ def nps_groups(surveys):
     return dict(groups)
 
 
-def nps_table(surveys):
+def nps_table(surveys: Mapping[str, Any]) -> Table:
     groups = nps_groups(surveys)
     paired = surveys["paired"]
     rows = [
@@ -330,7 +337,7 @@ def nps_table(surveys):
     )
 
 
-def indicator_tables(figures):
+def indicator_tables(figures: Mapping[str, Any]) -> dict[str, Table]:
     """Every table of the indicators page, by name, from one ``review_indicators`` result."""
     return {
         table.name: table

@@ -1,14 +1,21 @@
 """What the complaints teach: Paretos of categories and of the remedies asked for, with the trend."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from review import remedies
+from review.selectors.common import Row
 from review.tables.base import Column, Table, category_name, percent
 
+# (key, n, share, cumulative share, previous n, change %)
+ParetoRow = tuple[Any, int, Decimal | None, Decimal | None, int, Decimal | None]
 
-def pareto(current, previous):
+
+def pareto(current: Mapping[Any, int], previous: Mapping[Any, int]) -> list[ParetoRow]:
     """``[(key, n, share, cumulative share, previous n, change %)]``, largest first.
 
     The cumulative share is what makes it a Pareto: the few keys that hold
@@ -20,7 +27,8 @@ def pareto(current, previous):
         set(current) | set(previous),
         key=lambda k: (-current.get(k, 0), -previous.get(k, 0), str(k)),
     )
-    running, rows = 0, []
+    running = 0
+    rows: list[ParetoRow] = []
     for key in keys:
         n, before = current.get(key, 0), previous.get(key, 0)
         running += n
@@ -29,7 +37,7 @@ def pareto(current, previous):
     return rows
 
 
-def _columns(first):
+def _columns(first: str) -> list[Column]:
     return [
         Column(first),
         Column(_("Complaints"), True),
@@ -40,9 +48,10 @@ def _columns(first):
     ]
 
 
-def category_pareto_table(mix, categories):
+def category_pareto_table(mix: Iterable[Row], categories: Mapping[int, tuple[str, str]]) -> Table:
     """``categories`` is ``selectors.indicators.category_names()``."""
-    current, previous = Counter(), Counter()
+    current: Counter[int] = Counter()
+    previous: Counter[int] = Counter()
     for row in mix:
         current[row["category_id"]] += row["current"]
         previous[row["category_id"]] += row["previous"]
@@ -57,16 +66,17 @@ def category_pareto_table(mix, categories):
     )
 
 
-def remedy_pareto_table(mix, by_kind):
+def remedy_pareto_table(mix: Iterable[Row], by_kind: Iterable[Row]) -> Table:
     """The remedies asked for, and beside each, how many lines of that kind were given."""
-    current, previous = Counter(), Counter()
+    current: Counter[str] = Counter()
+    previous: Counter[str] = Counter()
     for row in mix:
         current[row["remedy"]] += row["current"]
         previous[row["remedy"]] += row["previous"]
-    given = defaultdict(int)
+    given: defaultdict[str, int] = defaultdict(int)
     for row in by_kind:
         given[row["kind"]] += row["lines"]
-    rows = []
+    rows: list[list[object]] = []
     for key, *figures in pareto(current, previous):
         kind = remedies.ASKED_KIND.get(key)
         rows.append([str(remedies.LABELS[key]), *figures, given[kind] if kind else None])
