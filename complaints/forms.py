@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
-from complaints.services import MESSAGES
+from complaints.services import MESSAGES, intake_refusals
 from complaints.uploads import (
     ALLOWED_EXTENSIONS,
     ALLOWED_TYPES,
@@ -241,6 +241,11 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # The intake's own refusals (complaint_file's), shown beside the
+        # parse errors in one round rather than after them.
+        answers = {name: value for name, value in cleaned.items() if name not in self.errors}
+        for field, error in intake_refusals(answers, public=True).items():
+            self.add_error(field, error)
         if cleaned.get("website"):
             raise ValidationError(
                 _("We could not accept this submission. Leave the last field empty and try again."),

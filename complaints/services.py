@@ -214,6 +214,40 @@ def complaint_file(
     return complaint, created
 
 
+def intake_refusals(
+    answers: Mapping[str, Any], *, public: bool, customer: Customer | None = None
+) -> dict[str, ValidationError]:
+    """``{field: ValidationError}`` for every answer the intake refuses; empty when all pass.
+
+    ``answers`` uses the intake's field names (``consent``, not
+    ``consent_to_contact``); a field it lacks (one its parser already refused)
+    is not judged again. A form calls this to show these refusals beside its
+    own parse errors in one round; ``complaint_file`` raises them.
+    """
+    errors: dict[str, ValidationError] = {}
+
+    def refuse(field: str, message: str, code: str) -> None:
+        if field in answers:
+            errors[field] = ValidationError(MESSAGES[message], code=code)
+
+    if not " ".join(str(answers.get("name", "")).split()):
+        refuse("name", "name_required", "required")
+    if len(str(answers.get("description", "")).strip()) < DESCRIPTION_MIN_LENGTH:
+        refuse("description", "description_too_short", "too_short")
+    if public:
+        # A customer filing for themselves files on the web, like the public
+        # form. A channel they name is refused rather than overwritten: a
+        # client that thinks it files for staff (its token lost or expired)
+        # learns so, instead of reading a 201 for a complaint filed otherwise.
+        if answers.get("channel", Channel.WEB) != Channel.WEB:
+            refuse("channel", "channel_staff_only", "staff_only")
+        if not answers.get("email"):
+            refuse("email", "email_required", "required")
+        if not answers.get("consent"):
+            refuse("consent", "consent_required", "required")
+    return errors
+
+
 def _answers_check(
     *,
     name: str,
@@ -226,26 +260,14 @@ def _answers_check(
     customer: Customer | None,
 ) -> None:
     """Raise ValidationError naming every answer the intake refuses, all at once."""
-    errors: dict[str, ValidationError] = {}
-
-    def refuse(field: str, message: str, code: str) -> None:
-        errors[field] = ValidationError(MESSAGES[message], code=code)
-
-    if not name:
-        refuse("name", "name_required", "required")
-    if len(description.strip()) < DESCRIPTION_MIN_LENGTH:
-        refuse("description", "description_too_short", "too_short")
-    if public:
-        # A customer filing for themselves files on the web, like the public
-        # form. A channel they name is refused rather than overwritten: a
-        # client that thinks it files for staff (its token lost or expired)
-        # learns so, instead of reading a 201 for a complaint filed otherwise.
-        if channel != Channel.WEB:
-            refuse("channel", "channel_staff_only", "staff_only")
-        if not email:
-            refuse("email", "email_required", "required")
-        if not consent_to_contact:
-            refuse("consent", "consent_required", "required")
+    answers = {
+        "name": name,
+        "email": email,
+        "description": description,
+        "consent": consent_to_contact,
+        "channel": channel,
+    }
+    errors = intake_refusals(answers, public=public, customer=customer)
     if errors:
         raise ValidationError(errors)
     if not public and not (email or phone or customer):
