@@ -126,8 +126,9 @@ def test_worker_holding_a_task_survives_a_redis_restart_and_runs_what_is_publish
     ticket = due_ticket()
     # An ETA breach for another ticket, as the sweep schedules them: the
     # worker keeps the message, unacked, until it is due.
-    breach_if_due.apply_async(args=[ticket.pk + 1000], countdown=HELD_ETA_SECONDS)
-    worker.wait_for_log("received")
+    held = breach_if_due.apply_async(args=[ticket.pk + 1000], countdown=HELD_ETA_SECONDS)
+    # This task's line: opening the tickets also queued their "complaint received" emails.
+    worker.wait_for_log(f"[{held.id}] received")
 
     private_broker.stop()
     worker.wait_for_log("Connection to broker lost")
@@ -150,8 +151,8 @@ def test_task_finishing_while_redis_is_down_leaves_the_worker_running(private_br
     running, later = due_ticket(), due_ticket()
     holder = lock_ticket_row(running)
     try:
-        breach_if_due.apply_async(args=[running.pk])
-        worker.wait_for_log("received")
+        task = breach_if_due.apply_async(args=[running.pk])
+        worker.wait_for_log(f"[{task.id}] received")
         private_broker.stop()
         worker.wait_for_log("Connection to broker lost")
     finally:
