@@ -25,12 +25,16 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from recovery.money import amount_parse
 from recovery.selectors import assignable_agents
 from shared.people import person_name
+
+# A label or help text: a string, or a translation made lazily (gettext_lazy).
+Words = str | Promise
 
 # PostgreSQL's integer: a larger id or version can only be wrong.
 MAX_INT = 2**31 - 1
@@ -80,8 +84,8 @@ class Text:
     """
 
     name: str
-    label: str | None = None
-    help: str = ""
+    label: Words | None = None
+    help: Words = ""
     api_help: str = ""
     widget: forms.Widget | None = None
     initial: str | None = None
@@ -115,7 +119,7 @@ class Choice:
 
     name: str
     choices: type[models.Choices]
-    label: str | None = None
+    label: Words | None = None
     radio: bool = False
     page_required: bool = True
     on_page = True
@@ -162,7 +166,7 @@ class Amount:
     """
 
     name: str
-    label: str | None = None
+    label: Words | None = None
     api_help: str = ""
     on_page = True
 
@@ -204,7 +208,7 @@ class Assignee:
     active user's id, or null for nobody (the service checks the role)."""
 
     name: str
-    label: str | None = None
+    label: Words | None = None
     api_help: str = ""
     on_page = True
 

@@ -227,7 +227,8 @@ class TicketRowSerializer(OutputSerializer):
 
 class NextStepSerializer(serializers.Serializer):
     step = serializers.CharField()
-    label = serializers.CharField()
+    # A field named like Field.label: the stubs type that attribute as a string.
+    label = serializers.CharField()  # type: ignore[assignment]
     due = serializers.DateTimeField(allow_null=True)
     compensation = serializers.IntegerField(allow_null=True)
 

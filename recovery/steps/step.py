@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from recovery.forms import api_input, page_form
+from recovery.forms import Words, api_input, page_form
 
 # A ledger line's steps are posted under its address.
 LINE = "compensations/<int:compensation_id>/"
@@ -26,7 +26,7 @@ class Page:
 
     name: str
     prefix: str
-    success: str
+    success: Words
     route: str = ""
     asks: tuple[str, ...] | None = None
     fields: tuple = ()
@@ -46,7 +46,7 @@ class Step:
     name: str
     route: str
     perform: Callable
-    summary: str
+    summary: Words
     body: str
     pages: tuple[Page, ...]
     fields: tuple = ()
