@@ -41,9 +41,7 @@ def lost():
     return row
 
 
-def test_a_row_left_pending_is_published_again_by_the_minute_task_and_sent_once(
-    lost, email_worker
-):
+def test_a_row_left_pending_is_published_again_by_the_minute_task_and_sent_once(lost, email_worker):
     assert requeue_stale() == 1
     assert requeue_stale() == 0  # not again before the delay
     assert wait_for(lambda: Notification.objects.get(pk=lost.pk).status == NotificationStatus.SENT)

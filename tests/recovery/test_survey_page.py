@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationKind, NotificationStatus
-from notifications.services import notification_send
+from notifications.sending import notification_send
 from recovery.choices import EventKind, Status
 from recovery.models import Survey, SurveyOutcome, Ticket
 from recovery.survey import latest_survey, survey_answer
