@@ -42,18 +42,26 @@ PORT ?= 8000
 # addresses get the product's 404 page and a bug its 500 page, in the visitor's language,
 # not Django's debug pages (which list every URL). Tracebacks still reach this terminal
 # (the console log), and WhiteNoise serves static/ as it is, with no collectstatic.
-run: install
+# Settings refuse to start without DEBUG and without a key: `make run` makes one key per
+# checkout (var/secret_key, never committed) for its web server, worker and beat.
+SECRET_KEY_FILE = var/secret_key
+
+$(SECRET_KEY_FILE):
 	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: install $(SECRET_KEY_FILE)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo ""
 	@echo "  Amends is starting at http://127.0.0.1:$(PORT)/  (agents: http://127.0.0.1:$(PORT)/agent/)"
 	@echo "  Web server, Celery worker and beat run below; Ctrl-C stops them all."
 	@echo ""
-	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start
+	SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	  $(VENV)/bin/honcho -f Procfile.dev start
 
 seed: install
-	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_demo
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -61,16 +69,17 @@ lint: install
 
 # What the tests run against; exported so `make pytest ARGS=...` style reruns see the same.
 TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL)/15 \
-  CACHE_URL=$(TEST_REDIS_URL)/14 AMENDS_VAR_DIR=$(CURDIR)/var/test STATIC_MANIFEST=0
+  CACHE_URL=$(TEST_REDIS_URL)/14 AMENDS_VAR_DIR=$(CURDIR)/var/test STATIC_MANIFEST=0 \
+  SECRET_KEY=tests-only-not-a-secret
 
 # mypy with the Django and DRF plugins: services and selectors must carry hints (pyproject.toml).
 # It reads config.settings as the app does, so it needs no database or broker.
 typecheck: install
-	$(VENV)/bin/mypy
+	SECRET_KEY=typecheck-only $(VENV)/bin/mypy
 
 test: install browser-deps
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
+	SECRET_KEY=typecheck-only $(VENV)/bin/mypy
 	$(TEST_ENV) $(VENV)/bin/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
 
 # Rebuild the French catalogue after changing UI text (needs GNU gettext).

@@ -21,10 +21,13 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG and env.bool("AMENDS_REQUIRE_SECRET_KEY", default=False):
-        raise environ.ImproperlyConfigured("SECRET_KEY must be set in production.")
-    # The embedded default is for a laptop; production sets SECRET_KEY.
-    SECRET_KEY = "insecure-embedded-default-change-me"  # noqa: S105
+    if not DEBUG:
+        # Without DEBUG this may be production: a key everybody knows would let
+        # anybody forge sessions, password-reset links and signed form tokens.
+        raise environ.ImproperlyConfigured(
+            "SECRET_KEY must be set unless DEBUG is on (`make run` and `make test` set one)."
+        )
+    SECRET_KEY = "insecure-debug-only-key"  # noqa: S105  (DEBUG on a laptop only)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -46,7 +49,7 @@ INSTALLED_APPS = [
     "recovery",
     "notifications",
     "review",
-    "config.apps.ProjectConfig",  # commands that span the apps (seed_demo)
+    "config.apps.ProjectConfig",  # var/'s folders; commands that span the apps (seed_demo)
 ]
 
 MIDDLEWARE = [
@@ -87,7 +90,6 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'amends.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -196,7 +198,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 # WhiteNoise serves straight from static/ (no collectstatic): on by default with DEBUG,
 # and for `make run`'s web server, which runs with DEBUG off (see Procfile.dev).
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
@@ -233,8 +234,6 @@ EMAIL_BACKEND = _esp_backend or env.str("EMAIL_BACKEND", default=FILE_BACKEND)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 _broker_dir = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for sub in ("queue", "processed", "control"):
-        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Everything under var/, including what kombu would put in ./control.
         "control_folder": str(_broker_dir / "control"),
