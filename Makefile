@@ -84,8 +84,8 @@ test: install browser-deps
 
 # Rebuild the French catalogue after changing UI text (needs GNU gettext).
 messages: install
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+	DEBUG=1 $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache
