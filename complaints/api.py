@@ -32,6 +32,8 @@ and its ValidationError answers 400 like the serializer's own
 import hashlib
 import json
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -43,14 +45,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.forms import VALID_TIMEZONES
 from complaints.models import Category, Channel, Complaint
+from complaints.rules import DESCRIPTION_MIN_LENGTH, MESSAGES
 from complaints.services import (
-    DESCRIPTION_MIN_LENGTH,
-    MESSAGES,
     IdempotencyKeyReused,
     IntakeRateLimited,
     complaint_file,
@@ -86,7 +88,7 @@ class KeyReused(APIException):
     )
 
 
-def _optional(**kwargs):
+def _optional(**kwargs: Any) -> dict[str, Any]:
     return {"required": False, "allow_blank": True, "default": "", **kwargs}
 
 
@@ -145,18 +147,18 @@ class ComplaintInput(serializers.Serializer):
         "staff token or session it is always web, and any other value is refused.",
     )
 
-    def validate_name(self, value):
+    def validate_name(self, value: str) -> str:
         # Spacing only, so that a retry spelled differently has the same fingerprint;
         # whether a name was given is complaint_file's rule.
         return " ".join(value.split())
 
-    def validate_phone(self, value):
+    def validate_phone(self, value: str) -> str:
         try:
             return to_e164(value.strip()) if value.strip() else ""
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
 
-    def validate_timezone(self, value):
+    def validate_timezone(self, value: str) -> str:
         if value and value not in VALID_TIMEZONES:
             raise serializers.ValidationError(
                 _("Enter a time zone such as Europe/Paris, or leave it out.")
@@ -195,12 +197,12 @@ class ComplaintFiledSerializer(serializers.ModelSerializer):
         model = Complaint
         fields = ["reference", "submitted_at", "tracking_url", "ticket"]
 
-    def get_tracking_url(self, complaint) -> str:
+    def get_tracking_url(self, complaint: Complaint) -> str:
         path = reverse("complaints:track", args=[complaint.tracking_token])
         return self.context["request"].build_absolute_uri(path)
 
 
-def idempotency_key(request, ip):
+def idempotency_key(request: Request, ip: str | None) -> str | None:
     """The stored key for this caller's Idempotency-Key header, or None without one."""
     raw = request.headers.get(KEY_HEADER, "")
     if not raw:
@@ -214,7 +216,7 @@ def idempotency_key(request, ip):
     return "api:" + hashlib.sha256(f"{caller}\n{raw}".encode()).hexdigest()[:60]
 
 
-def fingerprint(data):
+def fingerprint(data: Mapping[str, Any]) -> str:
     """A hash of the validated body: the same complaint, however its JSON was spelled."""
     canonical = {k: (v.pk if isinstance(v, Category) else v) for k, v in data.items()}
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
@@ -267,7 +269,7 @@ class ComplaintCreateView(APIView):
             ),
         },
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         body = ComplaintInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -304,7 +306,7 @@ class ComplaintCreateView(APIView):
         response[DUPLICATE_HEADER] = "true"
         return response
 
-    def _answer(self, request, complaint, *, status=201):
+    def _answer(self, request: Request, complaint: Complaint, *, status: int = 201) -> Response:
         complaint = Complaint.objects.select_related("ticket").get(pk=complaint.pk)
         data = ComplaintFiledSerializer(complaint, context={"request": request}).data
         return Response(data, status=status)

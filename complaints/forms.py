@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
-from complaints.services import MESSAGES, intake_refusals
+from complaints.rules import MESSAGES, intake_refusals
 from complaints.uploads import (
     ALLOWED_EXTENSIONS,
     ALLOWED_TYPES,

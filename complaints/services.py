@@ -1,7 +1,7 @@
 """Writes for intake: the rules every intake shares, finding the customer, saving the complaint.
 
 ``complaint_file`` is the way in for the public form, the phone intake and the
-API: it owns the intake's rules and their words (``MESSAGES``), answers a
+API: it applies the intake's rules and their words (``complaints.rules``), answers a
 repeat with the complaint it repeats, and holds the public to the rate
 limits, in that order. The forms and the serializer only parse. The ticket
 is recovery's: ``complaint_submit`` announces the complaint
@@ -15,13 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from complaints import ratelimit
-from complaints.models import Attachment, Category, Channel, Complaint, Customer
+from complaints.models import Attachment, Category, Complaint, Customer
+from complaints.rules import answers_check
 from complaints.selectors import complaint_already_filed, complaint_resubmitted, customer_find
 from complaints.signals import complaint_filed
 from complaints.uploads import stored_name
@@ -33,27 +32,6 @@ logger = logging.getLogger(__name__)
 # A reference clash (1 in ~650 billion a pair) or a racing double submission
 # surfaces as an IntegrityError; we look again and, if need be, try once more.
 CREATE_ATTEMPTS = 4
-
-# The intake's words, written once. ``complaint_file`` refuses with them; the
-# parsers (forms, serializer) name them for the answers they require, so that
-# an empty field reads the same whether the browser, Django or DRF spots it.
-DESCRIPTION_MIN_LENGTH = 10
-MESSAGES = {
-    "name_required": _("Tell us your name."),
-    "email_required": _("We need your email to keep you informed."),
-    "email_invalid": _("Enter a valid email address, such as name@example.com."),
-    "category_required": _("Choose what your complaint is about."),
-    "description_required": _("Tell us what happened."),
-    "description_too_short": _(
-        "Tell us a little more about what happened (at least 10 characters)."
-    ),
-    "consent_required": _("We need your permission to contact you about this complaint."),
-    "no_contact": _("Enter the customer's email or phone number so we can call them back."),
-    "channel_staff_only": _(
-        "Only staff choose the channel. Leave it out: complaints filed without a "
-        "staff account are web complaints."
-    ),
-}
 
 
 class IntakeRateLimited(Exception):
@@ -155,7 +133,7 @@ def complaint_file(
     limits); a staff member who types it in needs only an email, a phone
     number or a known ``customer``. A refusal raises ValidationError keyed by
     the intake's field names (``consent`` for ``consent_to_contact``), which
-    both the form and the API body use, with the words in ``MESSAGES``.
+    both the form and the API body use, with the words in ``complaints.rules``.
 
     A repeat (the same one-time key, or the same customer's same text moments
     ago) is answered with the complaint it repeats *before* the rate limits,
@@ -164,7 +142,7 @@ def complaint_file(
     filings, IntakeRateLimited. Otherwise ``complaint_submit`` files it.
     """
     name = " ".join(name.split())
-    _answers_check(
+    answers_check(
         name=name,
         email=email,
         phone=phone,
@@ -212,66 +190,6 @@ def complaint_file(
     if not created:  # a twin request won the race, or staff filed a repeat
         _replay_check(complaint, key=idempotency_key, fingerprint=idempotency_fingerprint)
     return complaint, created
-
-
-def intake_refusals(
-    answers: Mapping[str, Any], *, public: bool, customer: Customer | None = None
-) -> dict[str, ValidationError]:
-    """``{field: ValidationError}`` for every answer the intake refuses; empty when all pass.
-
-    ``answers`` uses the intake's field names (``consent``, not
-    ``consent_to_contact``); a field it lacks (one its parser already refused)
-    is not judged again. A form calls this to show these refusals beside its
-    own parse errors in one round; ``complaint_file`` raises them.
-    """
-    errors: dict[str, ValidationError] = {}
-
-    def refuse(field: str, message: str, code: str) -> None:
-        if field in answers:
-            errors[field] = ValidationError(MESSAGES[message], code=code)
-
-    if not " ".join(str(answers.get("name", "")).split()):
-        refuse("name", "name_required", "required")
-    if len(str(answers.get("description", "")).strip()) < DESCRIPTION_MIN_LENGTH:
-        refuse("description", "description_too_short", "too_short")
-    if public:
-        # A customer filing for themselves files on the web, like the public
-        # form. A channel they name is refused rather than overwritten: a
-        # client that thinks it files for staff (its token lost or expired)
-        # learns so, instead of reading a 201 for a complaint filed otherwise.
-        if answers.get("channel", Channel.WEB) != Channel.WEB:
-            refuse("channel", "channel_staff_only", "staff_only")
-        if not answers.get("email"):
-            refuse("email", "email_required", "required")
-        if not answers.get("consent"):
-            refuse("consent", "consent_required", "required")
-    return errors
-
-
-def _answers_check(
-    *,
-    name: str,
-    email: str,
-    phone: str,
-    description: str,
-    consent_to_contact: bool,
-    channel: str,
-    public: bool,
-    customer: Customer | None,
-) -> None:
-    """Raise ValidationError naming every answer the intake refuses, all at once."""
-    answers = {
-        "name": name,
-        "email": email,
-        "description": description,
-        "consent": consent_to_contact,
-        "channel": channel,
-    }
-    errors = intake_refusals(answers, public=public, customer=customer)
-    if errors:
-        raise ValidationError(errors)
-    if not public and not (email or phone or customer):
-        raise ValidationError(MESSAGES["no_contact"], code="no_contact")
 
 
 def _replay_check(complaint: Complaint, *, key: str | None, fingerprint: str) -> None:

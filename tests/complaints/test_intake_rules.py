@@ -1,4 +1,4 @@
-"""The intake's rules live once, in complaints.services.complaint_file: every intake gets them alike."""
+"""The intake's rules live once (complaints.rules, applied by complaint_file): every intake gets them alike."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,8 +6,8 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from complaints.models import Channel, Complaint
+from complaints.rules import MESSAGES
 from complaints.services import (
-    MESSAGES,
     IdempotencyKeyReused,
     IntakeRateLimited,
     complaint_file,
