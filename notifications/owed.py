@@ -55,6 +55,18 @@ LEDGER_EMAILS = {
 }
 
 
+# Kinds that may write to staff whatever their payload says.
+STAFF_EVENTS = frozenset(
+    {
+        EventKind.CUSTOMER_MESSAGE,
+        EventKind.BREACHED,
+        EventKind.REMINDED,
+        EventKind.SURVEY_ANSWERED,
+        EventKind.COMPENSATION,
+    }
+)
+
+
 def customer_email_kind(event: TicketEvent) -> NotificationKind | None:
     """The email the customer is owed for ``event``, or None. Reads the event alone (no query)."""
     if event.kind == EventKind.OPENED:
@@ -213,18 +225,6 @@ def emails_owed(events: Iterable[TicketEvent]) -> list[Owed]:
             for kind, (address, staff_language) in _staff_owed(event, staff)
         )
     return owed
-
-
-# Kinds that may write to staff whatever their payload says.
-STAFF_EVENTS = frozenset(
-    {
-        EventKind.CUSTOMER_MESSAGE,
-        EventKind.BREACHED,
-        EventKind.REMINDED,
-        EventKind.SURVEY_ANSWERED,
-        EventKind.COMPENSATION,
-    }
-)
 
 
 def notifications_for_events(
