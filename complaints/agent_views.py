@@ -1,9 +1,12 @@
 """Intake pages for agents: logging a phone complaint and finding the customer."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,9 +20,9 @@ from shared.roles import agent_required
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def phone_complaint_new(request):
+def phone_complaint_new(request: HttpRequest) -> HttpResponse:
     customer = None
-    initial = {"language": settings.LANGUAGE_CODE}
+    initial: dict[str, object] = {"language": settings.LANGUAGE_CODE}
     customer_id = request.POST.get("customer_id") or request.GET.get("customer")
     if customer_id and str(customer_id).isdigit():
         customer = Customer.objects.filter(pk=customer_id).first()
@@ -46,7 +49,9 @@ def phone_complaint_new(request):
     )
 
 
-def _phone_complaint_file(request, form, *, customer):
+def _phone_complaint_file(
+    request: HttpRequest, form: PhoneComplaintForm, *, customer: Customer | None
+) -> HttpResponse:
     """File what the agent typed and go to its ticket, saying whether it was new."""
     data = form.cleaned_data
     complaint, created = complaint_file(
@@ -55,7 +60,8 @@ def _phone_complaint_file(request, form, *, customer):
         channel=Channel.PHONE,
         language=data["language"],
         idempotency_key=form.idempotency_key,
-        logged_by=request.user,
+        # agent_required let only a signed-in agent in.
+        logged_by=cast(User, request.user),
     )
     if created:
         messages.success(
@@ -76,7 +82,7 @@ def _phone_complaint_file(request, form, *, customer):
 
 
 @agent_required
-def customer_lookup(request):
+def customer_lookup(request: HttpRequest) -> HttpResponse:
     """Customers matching what the agent typed: email, phone, name or reference."""
     query = request.GET.get("q", "")
     return render(
@@ -87,7 +93,7 @@ def customer_lookup(request):
 
 
 @agent_required
-def attachment_download(request, pk):
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment, pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),

@@ -286,7 +286,8 @@ class ComplaintCreateView(APIView):
                 timezone_name=data["timezone"],
                 idempotency_key=key,
                 idempotency_fingerprint=fingerprint(data),
-                logged_by=request.user if agent else None,
+                # An agent is signed in (is_agent says so); the check tells mypy too.
+                logged_by=request.user if agent and request.user.is_authenticated else None,
                 ip_address=None if agent else ip,
             )
         except IntakeRateLimited:

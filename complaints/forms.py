@@ -8,6 +8,7 @@ words are ``complaints.services.complaint_file``'s, which the views call.
 import time
 import uuid
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -42,11 +43,11 @@ class UnchosenRadioSelect(forms.RadioSelect):
     with "Rather not say" chosen, and the keyboard entered the question on it.
     """
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> Any:
         return [] if value is None else super().format_value(value)
 
 
-def _too_many_message():
+def _too_many_message() -> str:
     limit = settings.AMENDS["MAX_ATTACHMENTS"]
     return _("Attach at most %(limit)d files.") % {"limit": limit}
 
@@ -61,7 +62,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
     allow_multiple_selected = True
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         placeholder = "{name}"  # the script puts each file's name there
         rules = {
             "accept": ",".join([*ALLOWED_TYPES, *(f".{ext}" for ext in ALLOWED_EXTENSIONS)]),
@@ -82,11 +83,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input, each checked by content."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput)
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[tuple[Any, str]]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > settings.AMENDS["MAX_ATTACHMENTS"]:
             raise ValidationError(_too_many_message(), code="too_many")
@@ -105,23 +106,25 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-def new_form_token():
+def new_form_token() -> str:
     """A signed one-time key and start time, so we can tell a refresh from a new complaint
     and a bot (that submits instantly) from a person."""
     return signing.dumps({"k": uuid.uuid4().hex, "t": int(time.time())}, salt=FORM_TOKEN_SALT)
 
 
 class CustomerDetailsMixin:
-    def clean_phone(self):
+    cleaned_data: dict[str, Any]
+
+    def clean_phone(self) -> str:
         raw = self.cleaned_data.get("phone", "").strip()
         return to_e164(raw) if raw else ""
 
-    def clean_nps(self):
+    def clean_nps(self) -> int | None:
         value = self.cleaned_data.get("nps")
         return int(value) if value not in (None, "") else None
 
 
-def _category_field():
+def _category_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=_("What is it about?"),
         queryset=Category.objects.filter(active=True),
@@ -208,7 +211,7 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
         "consent",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"] = _category_field()
         # The limits as the server applies them, written as the rest of the page writes sizes.
@@ -222,11 +225,11 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
 
-    def clean_timezone(self):
+    def clean_timezone(self) -> str:
         value = self.cleaned_data.get("timezone", "")
         return value if value in VALID_TIMEZONES else ""
 
-    def clean_form_token(self):
+    def clean_form_token(self) -> str:
         try:
             data = signing.loads(
                 self.cleaned_data["form_token"], salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE
@@ -268,6 +271,9 @@ class ComplaintForm(CustomerDetailsMixin, forms.Form):
 
 class PhoneComplaintForm(CustomerDetailsMixin, forms.Form):
     """What an agent types while the customer is on the line."""
+
+    # Read from the form's one-time key by clean_form_token (ComplaintForm's).
+    idempotency_key: str
 
     customer_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Customer name"), max_length=200)
@@ -316,7 +322,7 @@ class PhoneComplaintForm(CustomerDetailsMixin, forms.Form):
         "consent",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"] = _category_field()
         self.fields["category"].label = _("Topic")

@@ -10,6 +10,7 @@ the complaint form down.
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,12 +20,12 @@ from shared.outages import log_unavailable
 logger = logging.getLogger(__name__)
 
 
-def _key(scope, value, window):
+def _key(scope: str, value: str, window: int) -> str:
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
     return f"rl:{scope}:{int(time.time() // window)}:{digest}"
 
 
-def hit(scope, value, *, limit, window):
+def hit(scope: str, value: str | None, *, limit: int, window: int) -> bool:
     """Count one attempt; True when it is within the limit (or the cache is down)."""
     if not value or limit <= 0:
         return True
@@ -37,7 +38,7 @@ def hit(scope, value, *, limit, window):
     return count <= limit
 
 
-def once_per_key(key, decide, *, window=86400):
+def once_per_key(key: str, decide: Callable[[], bool], *, window: int = 86400) -> bool:
     """Run ``decide()`` for the first request carrying ``key`` and remember its verdict.
 
     Requests that race the first one, or repeat it, get the remembered verdict
@@ -58,7 +59,7 @@ def once_per_key(key, decide, *, window=86400):
     return limited
 
 
-def intake_limited(*, ip, email, key):
+def intake_limited(*, ip: str | None, email: str, key: str) -> bool:
     """True when this IP or this email has filed too many complaints lately.
 
     The public form and anonymous API callers share these counters. A key (the
@@ -69,7 +70,7 @@ def intake_limited(*, ip, email, key):
     """
     limits = settings.AMENDS
 
-    def decide():
+    def decide() -> bool:
         ip_ok = hit(
             "ip",
             ip or "",

@@ -11,6 +11,7 @@ import secrets
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -70,7 +71,7 @@ def empty_message(name: str) -> str:
     return _("“%(name)s” is empty.") % {"name": name}
 
 
-def check_attachment(upload):
+def check_attachment(upload: File) -> tuple[str, str]:
     """Return (content_type, extension) for an acceptable file, else raise."""
     limit = settings.AMENDS["MAX_ATTACHMENT_BYTES"]
     name = upload.name or "?"
@@ -87,5 +88,5 @@ def check_attachment(upload):
     return kind.mime, ALLOWED_TYPES[kind.mime]
 
 
-def stored_name(extension):
+def stored_name(extension: str) -> str:
     return f"{secrets.token_hex(16)}.{extension}"

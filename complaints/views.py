@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -25,7 +26,7 @@ RESENT_KEY = "amends_submitted_again"
 
 
 @require_http_methods(["GET", "POST"])
-def complaint_new(request):
+def complaint_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "complaints/form.html", {"form": ComplaintForm()})
 
@@ -60,7 +61,7 @@ def complaint_new(request):
     return redirect("complaints:submitted")
 
 
-def complaint_submitted(request):
+def complaint_submitted(request: HttpRequest) -> HttpResponse:
     """The confirmation: reference, callback promise and the private tracking link."""
     pk = request.session.get(SESSION_KEY)
     if not pk:

@@ -6,14 +6,27 @@ An adapter returns None, or a message for the page that says more than the
 form's ``success`` (the API answers with the ticket instead).
 """
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from recovery import services
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, Status
 from recovery.compensation import compensation_propose
+from recovery.forms import Words
+from recovery.models import Compensation, Ticket
+from recovery.steps.step import Perform
 
 
-def acknowledge(*, ticket, compensation, actor, data):
+def acknowledge(
+    *,
+    ticket: Ticket,
+    compensation: Compensation | None,
+    actor: User | None,
+    data: Mapping[str, Any],
+) -> Words | None:
     second = data["method"] == AcknowledgeMethod.MESSAGE and services.owes_second_callback(ticket)
     services.ticket_acknowledge(
         ticket=ticket,
@@ -29,7 +42,13 @@ def acknowledge(*, ticket, compensation, actor, data):
     return None
 
 
-def callback_attempt(*, ticket, compensation, actor, data):
+def callback_attempt(
+    *,
+    ticket: Ticket,
+    compensation: Compensation | None,
+    actor: User | None,
+    data: Mapping[str, Any],
+) -> Words | None:
     was_new = ticket.status == Status.NEW
     attempt = services.callback_attempt_record(
         ticket=ticket,
@@ -44,7 +63,13 @@ def callback_attempt(*, ticket, compensation, actor, data):
     return None
 
 
-def compensate(*, ticket, compensation, actor, data):
+def compensate(
+    *,
+    ticket: Ticket,
+    compensation: Compensation | None,
+    actor: User | None,
+    data: Mapping[str, Any],
+) -> None:
     compensation_propose(
         ticket=ticket,
         actor=actor,
@@ -57,10 +82,16 @@ def compensate(*, ticket, compensation, actor, data):
     )
 
 
-def on_ticket(service, *names):
+def on_ticket(service: Callable[..., object], *names: str) -> Perform:
     """A step whose fields are passed to ``service`` as they are."""
 
-    def perform(*, ticket, compensation, actor, data):
+    def perform(
+        *,
+        ticket: Ticket,
+        compensation: Compensation | None,
+        actor: User | None,
+        data: Mapping[str, Any],
+    ) -> None:
         service(
             ticket=ticket,
             actor=actor,
@@ -71,10 +102,16 @@ def on_ticket(service, *names):
     return perform
 
 
-def on_line(service, *names):
+def on_line(service: Callable[..., object], *names: str) -> Perform:
     """A step on one ledger line whose fields are passed to ``service`` as they are."""
 
-    def perform(*, ticket, compensation, actor, data):
+    def perform(
+        *,
+        ticket: Ticket,
+        compensation: Compensation | None,
+        actor: User | None,
+        data: Mapping[str, Any],
+    ) -> None:
         service(
             compensation=compensation,
             actor=actor,
@@ -85,7 +122,13 @@ def on_line(service, *names):
     return perform
 
 
-def priority_change(*, ticket, compensation, actor, data):
+def priority_change(
+    *,
+    ticket: Ticket,
+    compensation: Compensation | None,
+    actor: User | None,
+    data: Mapping[str, Any],
+) -> Words | None:
     event = services.ticket_priority_change(
         ticket=ticket,
         actor=actor,
@@ -95,7 +138,13 @@ def priority_change(*, ticket, compensation, actor, data):
     return None if event else _("The priority was already that.")
 
 
-def note_add(*, ticket, compensation, actor, data):
+def note_add(
+    *,
+    ticket: Ticket,
+    compensation: Compensation | None,
+    actor: User | None,
+    data: Mapping[str, Any],
+) -> None:
     services.ticket_add_note(
         ticket=ticket,
         actor=actor,

@@ -1,14 +1,40 @@
 """What a line of the step table says (``Step``), and each of its forms on the page (``Page``)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, Protocol
 
-from recovery.forms import Words, api_input, page_form
+from django import forms
+from django.contrib.auth.models import User
+from rest_framework import serializers
+
+from recovery.forms import Amount, Assignee, Choice, Flag, Text, Words, api_input, page_form
+from recovery.models import Compensation, Ticket
 
 # A ledger line's steps are posted under its address.
 LINE = "compensations/<int:compensation_id>/"
 AGENT = "agent"
+
+# What a step reads: one field, declared in ``recovery.forms``.
+Field = Text | Choice | Flag | Amount | Assignee
+
+
+class Perform(Protocol):
+    """A step's adapter onto its service (``recovery.steps.adapters``).
+
+    It returns None, or a message for the page that says more than the
+    form's ``success``.
+    """
+
+    def __call__(
+        self,
+        *,
+        ticket: Ticket,
+        compensation: Compensation | None,
+        actor: User | None,
+        data: Mapping[str, Any],
+    ) -> Words | None: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,9 +55,9 @@ class Page:
     success: Words
     route: str = ""
     asks: tuple[str, ...] | None = None
-    fields: tuple = ()
-    preset: Callable | None = None
-    initial: Callable | None = None
+    fields: tuple[Field, ...] = ()
+    preset: Callable[[User | None], dict[str, Any]] | None = None
+    initial: Callable[[Ticket], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,32 +71,32 @@ class Step:
 
     name: str
     route: str
-    perform: Callable
+    perform: Perform
     summary: Words
     body: str
     pages: tuple[Page, ...]
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
     creates: bool = False
     versioned: bool = True
     who: str = AGENT
 
     @property
-    def on_line(self):
+    def on_line(self) -> bool:
         return self.route.startswith(LINE)
 
     @property
-    def api_input(self):
+    def api_input(self) -> type[serializers.Serializer]:
         return api_input(self.body, self.fields, versioned=self.versioned)
 
-    def page_route(self, page):
+    def page_route(self, page: Page) -> str:
         return page.route or self.route
 
-    def page_form(self, page):
+    def page_form(self, page: Page) -> type[forms.Form]:
         return _page_form(self, page)
 
 
 @cache
-def _page_form(step, page):
+def _page_form(step: Step, page: Page) -> type[forms.Form]:
     replaced = {f.name: f for f in page.fields}
     fields = [
         replaced.get(f.name, f)

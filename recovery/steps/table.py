@@ -6,16 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from recovery import services
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, CompensationKind, Priority
 from recovery.compensation import compensation_approve, compensation_decline, compensation_fulfil
-from recovery.forms import Amount, Assignee, Choice, Flag, Text, textarea
+from recovery.forms import Amount, Assignee, Choice, Flag, Text, Words, textarea
 from recovery.steps import adapters
 from recovery.steps.step import LINE, Page, Step
 
 
-def _tel():
+def _tel() -> forms.TextInput:
     return forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
 
 
-def _reason(label, help=""):
+def _reason(label: Words, help: Words = "") -> Text:
     return Text("reason", label=label, help=help)
 
 
