@@ -155,6 +155,7 @@ class DeliveryEvent(models.Model):
 
 class InboundStatus(models.TextChoices):
     ATTACHED = "attached", _("Added to its ticket")
+    OPENED = "opened", _("Opened a complaint")
     REVIEW = "review", _("Waiting for staff review")
     DISMISSED = "dismissed", _("Dismissed")
 
@@ -181,6 +182,15 @@ class InboundEmail(models.Model):
     text = models.TextField(blank=True, default="")
     attachment_names = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    # The complaint this email opened (a new sender, no reference), if any.
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who dealt with it from the unmatched mail page, and when.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
