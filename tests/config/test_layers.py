@@ -2,7 +2,9 @@
 
 ``shared`` imports no app; ``complaints`` (what the customer told us) builds
 on it; ``recovery`` (what we do about it) on complaints; ``notifications``
-(telling people) on recovery; the managers' ``review`` reads them all; and
+(telling people) on recovery; ``privacy`` (a customer's data: export,
+erasure, retention) reaches into all three; the managers' ``review`` reads
+them all; and
 ``config`` wires the project together, imported by no app. A lower layer that
 needs to tell a higher one something announces it (``recovery.signals``) and
 lets the higher one subscribe. These checks read the source with ``ast``, so a
@@ -14,7 +16,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("shared", "complaints", "recovery", "notifications", "review", "config")
+LAYERS = ("shared", "complaints", "recovery", "notifications", "privacy", "review", "config")
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 
 
