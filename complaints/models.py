@@ -57,6 +57,10 @@ class Customer(models.Model):
     language = models.CharField(_("language"), max_length=8, default="en")
     timezone = models.CharField(_("time zone"), max_length=64, default="", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by privacy.services when their personal data was erased (on request
+    # or past retention): the row stays, anonymised, so complaints keep their
+    # customer and the review's counts stay exact.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("customer")
@@ -114,6 +118,9 @@ class Complaint(models.Model):
         verbose_name=_("logged by"),
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # When privacy.services removed this complaint's free texts, files and
+    # emails (erasure, or the retention sweep): the sweep skips it afterwards.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "complaints",
     "recovery",
     "notifications",
+    "privacy",
     "review",
     "config.apps.ProjectConfig",  # var/'s folders; commands that span the apps (seed_demo)
 ]
@@ -310,6 +311,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
         "kwargs": {"days": None},
     },
+    # Personal data past AMENDS["RETENTION_*_DAYS"] is anonymised once a day, in batches.
+    "privacy-retention": {
+        "task": "privacy.retention_sweep",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 
 # --- Amends -----------------------------------------------------------------
@@ -336,6 +342,10 @@ AMENDS = {
     "DEFAULT_PHONE_REGION": env.str("AMENDS_DEFAULT_PHONE_REGION", default="FR"),
     # How many proxies in front of us append to X-Forwarded-For (0: trust none).
     "TRUSTED_PROXY_COUNT": env.int("AMENDS_TRUSTED_PROXY_COUNT", default=0),
+    # Personal data: kept this many days after a complaint is closed, IP
+    # addresses this many days after they were recorded (the public form says so).
+    "RETENTION_CLOSED_DAYS": env.int("AMENDS_RETENTION_CLOSED_DAYS", default=1095),
+    "RETENTION_IP_DAYS": env.int("AMENDS_RETENTION_IP_DAYS", default=30),
 }
 
 SESSION_COOKIE_HTTPONLY = True

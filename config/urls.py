@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("survey/", include("recovery.survey_urls")),
     path("agent/outbox/", include("notifications.urls")),
+    # Before "agent/": the customer's page and their personal data (managers).
+    path("agent/customers/", include("privacy.urls")),
     path("agent/", include("recovery.urls")),
     path("manager/", include("review.urls")),
     path("api/", include("config.api")),

@@ -7,3 +7,7 @@ class ReviewConfig(AppConfig):
 
     name = "review"
     verbose_name = _("Review")
+
+    def ready(self) -> None:
+        # An erasure keeps each complaint's remedy bucket (privacy.signals).
+        from review import receivers  # noqa: F401

@@ -1,0 +1,1 @@
+"""A customer's personal data: what we hold (export), erasure on request, and retention."""
