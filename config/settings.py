@@ -6,6 +6,7 @@ broker on the filesystem, both under ``var/``. Production sets DATABASE_URL
 """
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -83,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.roles",
+                "config.context_processors.unmatched_mail",
+                "config.context_processors.privacy_notice",
             ],
             # A missing variable in a page or email is a bug, not an empty string.
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
@@ -319,6 +322,24 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Amends -----------------------------------------------------------------
+def _imap_mailbox(url: str) -> dict | None:
+    """INBOUND_IMAP_URL (imaps://user:password@host:993/INBOX, or imap:// for plain) as settings."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps") or not parts.hostname:
+        raise environ.ImproperlyConfigured("INBOUND_IMAP_URL: imaps://user:pass@host/INBOX expected")
+    ssl = parts.scheme == "imaps"
+    return {
+        "host": parts.hostname,
+        "port": parts.port or (993 if ssl else 143),
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "folder": unquote(parts.path.lstrip("/")) or "INBOX",
+        "ssl": ssl,
+    }
+
+
 AMENDS = {
     # Replies to progress emails go to <local>+<token>@<domain>; the provider's
     # inbound route for that domain posts them to /anymail/<esp>/inbound/.
@@ -342,11 +363,19 @@ AMENDS = {
     "DEFAULT_PHONE_REGION": env.str("AMENDS_DEFAULT_PHONE_REGION", default="FR"),
     # How many proxies in front of us append to X-Forwarded-For (0: trust none).
     "TRUSTED_PROXY_COUNT": env.int("AMENDS_TRUSTED_PROXY_COUNT", default=0),
+    # Inbound mail above this size is kept for review without its body or files.
+    "MAX_INBOUND_BYTES": env.int("AMENDS_MAX_INBOUND_BYTES", default=25 * 1024 * 1024),
+    # The complaints mailbox `manage.py inbound_poll` reads, for providers without inbound webhooks.
+    "INBOUND_IMAP": _imap_mailbox(env.str("INBOUND_IMAP_URL", default="")),
     # Personal data: kept this many days after a complaint is closed, IP
     # addresses this many days after they were recorded (the public form says so).
     "RETENTION_CLOSED_DAYS": env.int("AMENDS_RETENTION_CLOSED_DAYS", default=1095),
     "RETENTION_IP_DAYS": env.int("AMENDS_RETENTION_IP_DAYS", default=30),
 }
+
+if AMENDS["INBOUND_IMAP"]:
+    # Without a webhook, the mailbox is read every minute (notifications.inbound.poll).
+    CELERY_BEAT_SCHEDULE["inbound-poll"] = {"task": "notifications.inbound_poll", "schedule": 60.0}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
