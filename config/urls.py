@@ -18,6 +18,7 @@ urlpatterns = [
     path("agent/outbox/", include("notifications.urls")),
     # Before "agent/": the customer's page and their personal data (managers).
     path("agent/customers/", include("privacy.urls")),
+    path("agent/inbox/", include("notifications.inbox_urls")),
     path("agent/", include("recovery.urls")),
     path("manager/", include("review.urls")),
     path("api/", include("config.api")),
