@@ -321,6 +321,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+
 # --- Amends -----------------------------------------------------------------
 def _imap_mailbox(url: str) -> dict | None:
     """INBOUND_IMAP_URL (imaps://user:password@host:993/INBOX, or imap:// for plain) as settings."""
@@ -328,7 +329,9 @@ def _imap_mailbox(url: str) -> dict | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("imap", "imaps") or not parts.hostname:
-        raise environ.ImproperlyConfigured("INBOUND_IMAP_URL: imaps://user:pass@host/INBOX expected")
+        raise environ.ImproperlyConfigured(
+            "INBOUND_IMAP_URL: imaps://user:pass@host/INBOX expected"
+        )
     ssl = parts.scheme == "imaps"
     return {
         "host": parts.hostname,

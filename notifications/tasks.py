@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from notifications.failures import SendDeferred
+from notifications.inbound.poll import inbound_poll as inbound_mailbox_poll
 from notifications.sending import notification_send
 from notifications.services import notifications_requeue_stale
 from shared.tasks import publish
@@ -46,3 +47,13 @@ def send_notifications(notification_ids: Iterable[int]) -> None:
 def requeue_stale() -> int:
     """The beat's every-minute look for emails a lost message or a dead worker left pending."""
     return notifications_requeue_stale(now=timezone.now())
+
+
+@shared_task(name="notifications.inbound_poll")
+def inbound_poll() -> int:
+    """The beat's every-minute read of the complaints mailbox, when one is configured.
+
+    Two runs overlapping are harmless: a message is stored once (unique
+    Message-ID) and marked seen after its row commits.
+    """
+    return inbound_mailbox_poll()

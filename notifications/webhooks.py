@@ -7,13 +7,25 @@ anymail cannot parse (not JSON, a list where an object belongs) is a 500
 too, and the provider would retry it for days: here it is a 400, logged.
 (Anymail's configuration errors, such as an inbound payload posted to the
 tracking URL, stay 500s: loud, and for us to fix.)
+
+An inbound post carries the whole email, files included: a provider that
+posts JSON (Postmark's base64 attachments) would pass Django's 2.5 MB
+DATA_UPLOAD_MAX_MEMORY_SIZE with any photo. Inbound views read a body up
+to twice ``AMENDS["MAX_INBOUND_BYTES"]`` (base64 and JSON escaping), so
+that mail too large to keep still reaches ``notifications.inbound`` and is
+recorded ("too_large") with a 200, instead of a 400 the provider would
+retry for days.
 """
 
 import logging
 
 from anymail import urls as anymail_urls
+from anymail.signals import inbound
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.urls import URLPattern
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +58,25 @@ def _guarded(view_class):
         except READ_ERRORS as exc:
             raise refuse(self, exc) from exc
 
-    attributes = {"run_validators": run_validators, "parse_events": parse_events}
+    @method_decorator(csrf_exempt)  # as anymail's own dispatch is: providers send no CSRF token
+    def dispatch(self, request, *args, **kwargs):
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        limit = 2 * settings.AMENDS["MAX_INBOUND_BYTES"]
+        if (
+            view_class.signal is inbound
+            and length <= limit
+            and not request.content_type.startswith("multipart/")
+        ):
+            # Read it once, as HttpRequest.body itself would, minus its global cap
+            # (a multipart body is streamed by the parser and needs no such help).
+            request._body = request.read()
+        return view_class.dispatch(self, request, *args, **kwargs)
+
+    attributes = {
+        "run_validators": run_validators,
+        "parse_events": parse_events,
+        "dispatch": dispatch,
+    }
     return type(view_class.__name__, (view_class,), attributes)
 
 

@@ -125,11 +125,14 @@ def test_an_unknown_reply_token_is_kept_for_review(client):
     assert (stored.status, stored.reason) == (InboundStatus.REVIEW, "unknown_reply_address")
 
 
-def test_the_customers_address_alone_never_matches_a_ticket(client):
+def test_the_customers_address_alone_never_matches_a_ticket_it_opens_a_new_complaint(client):
     complaint = ticketed_complaint()
     inbound(client, to="replies@amends.localhost", sender=complaint.customer.email)
     assert not messages(complaint.ticket).exists()
-    assert InboundEmail.objects.get().status == InboundStatus.REVIEW
+    stored = InboundEmail.objects.get()
+    assert stored.status == InboundStatus.OPENED
+    assert stored.complaint.customer_id == complaint.customer_id
+    assert stored.complaint_id != complaint.pk
 
 
 def test_a_staff_members_reply_to_an_alert_is_not_taken_for_the_customers(client):
