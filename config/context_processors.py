@@ -9,7 +9,7 @@ from notifications.inbox import unmatched_count
 from shared.roles import is_agent, is_manager
 
 
-def roles(request):
+def roles(request: HttpRequest) -> dict[str, bool]:
     user = getattr(request, "user", None)
     return {"is_agent": is_agent(user), "is_manager": is_manager(user)}
 
