@@ -25,10 +25,8 @@ ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
 
 
 def _arguments(text: str) -> list[str]:
-    return [
-        re.sub(r"\\(.)", r"\1", quoted) if quoted is not None or bare is None else bare
-        for quoted, bare in ARGUMENT.findall(text)
-    ]
+    """The words of a command line: bare atoms, or quoted strings with their escapes undone."""
+    return [bare or re.sub(r"\\(.)", r"\1", quoted) for quoted, bare in ARGUMENT.findall(text)]
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -85,7 +83,9 @@ class _Handler(socketserver.StreamRequestHandler):
         messages = self.server.messages
         with self.server.lock:
             if command == "SEARCH" and rest.upper() == "UNSEEN":
-                unseen = [str(uid) for uid, m in sorted(messages.items()) if "\\Seen" not in m.flags]
+                unseen = [
+                    str(uid) for uid, m in sorted(messages.items()) if "\\Seen" not in m.flags
+                ]
                 self.send(" ".join(["* SEARCH", *unseen]))
                 self.send(f"{tag} OK SEARCH completed")
             elif command == "FETCH" and rest.upper().endswith(("(RFC822)", "(BODY.PEEK[])")):

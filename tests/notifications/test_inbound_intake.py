@@ -38,7 +38,10 @@ def test_a_new_senders_email_opens_an_email_complaint_acknowledged_with_its_refe
     assert response.status_code == 200
     complaint = Complaint.objects.select_related("customer", "ticket").get()
     assert complaint.channel == Channel.EMAIL
-    assert (complaint.customer.email, complaint.customer.name) == ("ada@example.com", "Ada Lovelace")
+    assert (complaint.customer.email, complaint.customer.name) == (
+        "ada@example.com",
+        "Ada Lovelace",
+    )
     assert complaint.description == (
         "My parcel never arrived\n\n"
         "I ordered a vase three weeks ago and it never arrived. Please help."
@@ -68,9 +71,7 @@ def test_a_french_email_opens_a_complaint_answered_in_french(client, provider):
     assert acknowledgements().get().language == "fr"
 
 
-def test_an_email_with_no_clear_language_is_answered_in_the_customers_earlier_one(
-    client, provider
-):
+def test_an_email_with_no_clear_language_is_answered_in_the_customers_earlier_one(client, provider):
     earlier = ticketed_complaint(customer__email="ada@example.com", customer__language="fr")
     provider.post(client, raw_email(subject="Vase 4411", text="Vase 4411 broken. Refund?"))
     new = Complaint.objects.exclude(pk=earlier.pk).get()
