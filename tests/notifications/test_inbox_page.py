@@ -75,7 +75,7 @@ def test_the_list_shows_waiting_emails_newest_first_with_the_reason_in_words(age
 def test_the_reason_is_in_french_for_a_french_agent(agent_client):
     unmatched(reason=inbound.AUTOMATIC_REPLY)
     page = agent_client.get(URL, headers={"accept-language": "fr"}).content.decode()
-    assert "Réponse automatique" in page
+    assert "Une réponse automatique (absence, liste de diffusion)" in page
 
 
 def test_an_email_s_html_and_scripts_are_shown_as_text(agent_client):
