@@ -75,18 +75,24 @@ def answers_check(
     phone: str,
     description: str,
     consent_to_contact: bool,
-    channel: str,
+    channel: str | None,
     public: bool,
     customer: Customer | None,
 ) -> None:
-    """Raise ValidationError naming every answer the intake refuses, all at once."""
-    answers = {
+    """Raise ValidationError naming every answer the intake refuses, all at once.
+
+    ``channel`` is the one the filer asked for; None when the intake itself
+    names it (the complaints address files email complaints), which no
+    filer can ask for.
+    """
+    answers: dict[str, object] = {
         "name": name,
         "email": email,
         "description": description,
         "consent": consent_to_contact,
-        "channel": channel,
     }
+    if channel is not None:
+        answers["channel"] = channel
     errors = intake_refusals(answers, public=public, customer=customer)
     if errors:
         raise ValidationError(errors)

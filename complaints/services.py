@@ -124,11 +124,14 @@ def complaint_file(
     logged_by: AbstractBaseUser | None = None,
     ip_address: str | None = None,
     customer: Customer | None = None,
+    channel_by_intake: bool = False,
 ) -> tuple[Complaint, bool]:
     """File a complaint as an intake does: check the answers, replay a repeat, limit, submit.
 
-    The one place these rules live, for the public form, the phone intake and
-    the API. Without ``logged_by`` the customer files for themselves and the
+    The one place these rules live, for the public form, the phone intake,
+    the API and the complaints address (``channel_by_intake``: the intake,
+    not the filer, names the channel, so the public's "web only" rule on a
+    channel they ask for does not apply). Without ``logged_by`` the customer files for themselves and the
     public form's rules apply (an email, consent, the web channel, the rate
     limits); a staff member who types it in needs only an email, a phone
     number or a known ``customer``. A refusal raises ValidationError keyed by
@@ -148,7 +151,7 @@ def complaint_file(
         phone=phone,
         description=description,
         consent_to_contact=consent_to_contact,
-        channel=channel,
+        channel=None if channel_by_intake else channel,
         public=logged_by is None,
         customer=customer,
     )

@@ -1,17 +1,15 @@
 """An email that is nobody's reply opens a complaint, as the public form would.
 
 The complaints address is an intake like the form: a person who writes to
-it without a reply token or a reference is filing a complaint. The form's
-rules apply in the form's order: its refusals (a name, ten characters of
-description), a repeat answered with the complaint it repeats, then its rate
-limits per address (``complaints.ratelimit``, the counters the form
-shares). ``complaint_file`` itself is the *web* intake's entry (it refuses
-any other channel from the public, and wants the consent box ticked), so
-the email intake applies the same checks here and files through
-``complaint_submit``: the complaint is announced, recovery opens its
-ticket, and the OPENED event owes the "complaint received" email with the
-reference and the tracking link (``notifications.owed``), which is the
-answer: nothing is sent from here.
+it without a reply token or a reference is filing a complaint, through the
+intake's one entry, ``complaints.services.complaint_file``, with the form's
+rules in the form's order: its refusals (ten characters of description), a
+repeat answered with the complaint it repeats (the same Message-ID, or the
+same words moments ago), then the rate limits per address the form shares.
+The complaint is announced, recovery opens its ticket, and the OPENED event
+owes the "complaint received" email with the reference and the tracking
+link (``notifications.owed``), which is the answer: nothing is sent from
+here.
 
 **A known customer's address without a token** opens a *new* complaint for
 that customer (found by email, as the form finds them); it is never added
@@ -26,12 +24,11 @@ import hashlib
 
 from anymail.inbound import AnymailInboundMessage
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from complaints import ratelimit
 from complaints.models import Category, Channel
-from complaints.rules import intake_refusals
-from complaints.selectors import complaint_already_filed, customer_find
-from complaints.services import complaint_submit
+from complaints.selectors import customer_find
+from complaints.services import IntakeRateLimited, complaint_file
 from notifications.inbound.files import Checked
 from notifications.inbound.matching import sender_name
 from notifications.inbound.text import language_guess, order_reference_in
@@ -84,33 +81,34 @@ def complaint_from_email(
     if not sender:
         return _review(inbound, NO_SENDER)
     description, order_reference = intake_description(subject=subject, text=text)
-    name = sender_name(message)[:200] or sender
-    if intake_refusals({"name": name, "description": description}, public=False):
-        return _review(inbound, TOO_SHORT)
-    earlier = complaint_already_filed(idempotency_key=None, email=sender, description=description)
-    if earlier is not None:  # sent twice: answered once, like the form's repeat
-        return _opened(inbound, complaint_id=earlier.pk, refused=refused, reason=REPEAT)
-    key = "inbound:" + hashlib.sha256(inbound.message_id.encode()).hexdigest()[:40]
-    if ratelimit.intake_limited(ip=None, email=sender, key=key):
-        return _review(inbound, RATE_LIMITED)
     category = _category()
     if category is None:
         return _review(inbound, NO_CATEGORY)
     customer = customer_find(email=sender)
     fallback = customer.language if customer is not None else settings.LANGUAGE_CODE[:2]
-    complaint, _created = complaint_submit(
-        name=name,
-        email=sender,
-        category=category,
-        description=description,
-        channel=Channel.EMAIL,
-        consent_to_contact=True,
-        order_reference=order_reference,
-        language=language_guess(description) or fallback,
-        attachments=files,
-        idempotency_key=key,
+    try:
+        complaint, created = complaint_file(
+            name=sender_name(message)[:200] or sender,
+            email=sender,
+            category=category,
+            description=description,
+            channel=Channel.EMAIL,
+            channel_by_intake=True,
+            consent_to_contact=True,
+            order_reference=order_reference,
+            language=language_guess(description) or fallback,
+            attachments=files,
+            # The same email delivered twice (a webhook retry, a poll) files once.
+            idempotency_key="inbound:"
+            + hashlib.sha256(inbound.message_id.encode()).hexdigest()[:40],
+        )
+    except ValidationError:
+        return _review(inbound, TOO_SHORT)
+    except IntakeRateLimited:
+        return _review(inbound, RATE_LIMITED)
+    return _opened(
+        inbound, complaint_id=complaint.pk, refused=refused, reason="" if created else REPEAT
     )
-    return _opened(inbound, complaint_id=complaint.pk, refused=refused, reason="")
 
 
 def _review(inbound: InboundEmail, reason: str) -> InboundEmail:
