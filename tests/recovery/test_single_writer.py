@@ -39,6 +39,7 @@ PACKAGES = (
     "complaints",
     "recovery",
     "notifications",
+    "privacy",
     "review",
     "config",
     "tests",
