@@ -4,9 +4,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from recovery.canned import canned_reply_save
 from recovery.models import (
     ApprovalLimit,
     CallbackAttempt,
+    CannedReply,
     Compensation,
     Holiday,
     OpeningHours,
@@ -76,6 +78,23 @@ class ApprovalLimitAdmin(admin.ModelAdmin):
 
     form = ApprovalLimitForm
     list_display = ("currency", "agent_limit")
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Managers keep the canned replies here as on their page; both save the same way.
+
+    The placeholder check is the text field's validator, so an unknown
+    ``{placeholder}`` is refused beside the text, before any agent sees it.
+    """
+
+    list_display = ("title", "kind", "language", "category", "active", "updated_at", "updated_by")
+    list_filter = ("kind", "language", "active", "category")
+    search_fields = ("title", "text")
+    readonly_fields = ("updated_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        canned_reply_save(reply=obj, actor=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from complaints import agent_views
-from recovery.views import queue, ticket
+from recovery.views import canned, queue, ticket
 from recovery.views.steps import step_urls
 
 app_name = "agent"
@@ -13,6 +13,9 @@ urlpatterns = [
     # Every step on a ticket is a POST to its own address under the ticket's
     # (``recovery.steps.STEPS``).
     *step_urls(),
+    path("canned/", canned.canned_list, name="canned_list"),
+    path("canned/new/", canned.canned_edit, name="canned_new"),
+    path("canned/<int:pk>/", canned.canned_edit, name="canned_edit"),
     path("complaints/new/", agent_views.phone_complaint_new, name="phone_intake"),
     path("customers/lookup/", agent_views.customer_lookup, name="customer_lookup"),
     path("attachments/<int:pk>/", agent_views.attachment_download, name="attachment"),

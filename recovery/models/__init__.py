@@ -1,5 +1,6 @@
 """Recovery's models, one module per concern; import them from here."""
 
+from recovery.models.canned import PLACEHOLDERS, CannedKind, CannedReply, canned_text_validate
 from recovery.models.ledger import CURRENCY_RE, ApprovalLimit, Compensation, currency_validator
 from recovery.models.sla import Holiday, OpeningHours, SlaSettings, Weekday
 from recovery.models.survey import Solved, Survey, SurveyOutcome
@@ -9,10 +10,13 @@ __all__ = [
     "CURRENCY_RE",
     "ApprovalLimit",
     "CallbackAttempt",
+    "CannedKind",
+    "CannedReply",
     "Compensation",
     "Holiday",
     "ImmutableQuerySet",
     "OpeningHours",
+    "PLACEHOLDERS",
     "SlaSettings",
     "Solved",
     "Survey",
@@ -20,5 +24,6 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "Weekday",
+    "canned_text_validate",
     "currency_validator",
 ]

@@ -19,6 +19,7 @@ from recovery.selectors import (
     ticket_next_step,
 )
 from recovery.steps import STEPS
+from recovery.views.canned import canned_chosen, canned_picker
 from recovery.views.drafts import draft_pop
 from shared.roles import agent_required
 
@@ -26,27 +27,38 @@ from shared.roles import agent_required
 _PROPOSE_AGAIN_STATUSES = (Status.COMPENSATED, Status.FOLLOW_UP)
 
 
-def ticket_page(request, reference, *, bound=None, status=200, draft=None):
+def ticket_page(request, reference, *, bound=None, status=200, draft=None, canned=None):
     """The page for ``reference``, with ``bound`` ({prefix: form}) in place of fresh forms.
 
     ``draft`` is what the agent typed into a step refused as stale
     (``recovery.views.drafts``): it fills its form again and is shown to copy.
+    ``canned`` is (prefix, reply id): the canned reply chosen without
+    JavaScript, filled into that form (``recovery.views.canned``).
     """
     ticket = ticket_for_agent(reference)
     if ticket is None:
         raise Http404
-    context = ticket_page_context(ticket=ticket, user=request.user, bound=bound or {}, draft=draft)
+    context = ticket_page_context(
+        ticket=ticket, user=request.user, bound=bound or {}, draft=draft, canned=canned
+    )
     return render(request, "recovery/ticket.html", context, status=status)
 
 
 @agent_required
 @require_safe
 def ticket_detail(request, reference):
-    return ticket_page(request, reference, draft=draft_pop(request, reference=reference))
+    return ticket_page(
+        request,
+        reference,
+        draft=draft_pop(request, reference=reference),
+        canned=canned_chosen(request),
+    )
 
 
-def ticket_page_context(*, ticket, user, bound, draft=None):
+def ticket_page_context(*, ticket, user, bound, draft=None, canned=None):
     complaint = ticket.complaint
+    # The canned replies each customer-facing form offers, filled in: one query.
+    canned_offers, canned_initial = canned_picker(ticket=ticket, agent=user, chosen=canned)
 
     def form(step, page, prefix):
         if prefix in bound:
@@ -54,6 +66,8 @@ def ticket_page_context(*, ticket, user, bound, draft=None):
         initial = page.initial(ticket) if page.initial else None
         if draft and draft["prefix"] == prefix:
             initial = {**(initial or {}), **{f["name"]: f["value"] for f in draft["typed"]}}
+        if prefix in canned_initial:
+            initial = {**(initial or {}), **canned_initial[prefix]}
         return step.page_form(page)(prefix=prefix, initial=initial)
 
     # Every step's forms, by their prefix; a ledger line's are on its line.
@@ -104,6 +118,7 @@ def ticket_page_context(*, ticket, user, bound, draft=None):
         "allowances": approval_allowances(user=user, ledger=ledger),
         "assigned_to_me": ticket.assignee_id == user.pk,
         "draft": draft,
+        "canned": canned_offers,
         "forms": {
             page.prefix: form(step, page, page.prefix) for step, page in pages if not step.on_line
         },

@@ -8,6 +8,7 @@
  *  4. Customer look-up on the phone-intake page, in place (fetch).
  *  5. Copy buttons ([data-copy="#selector"]), and focus on an error summary.
  *  6. Attachments: list the chosen files and check them before sending.
+ *  7. Canned replies: put the chosen one, filled in by the server, in its box.
  */
 (function () {
   "use strict";
@@ -278,6 +279,29 @@
     });
   }
 
+  // 7. Canned replies -------------------------------------------------------------
+  // The link ([data-canned-text], recovery/canned_picker.html) carries the text
+  // the server filled in for this ticket; followed without this script, it
+  // reloads the page with the form filled in. What the agent already typed is
+  // theirs: the canned text goes after it, and replaces only an earlier canned
+  // text left as it was inserted. The box takes the focus, to be edited.
+  function cannedReplies() {
+    document.addEventListener("click", function (event) {
+      var link = event.target instanceof Element ? event.target.closest("a[data-canned-text]") : null;
+      if (!link) return;
+      var box = document.getElementById(link.getAttribute("data-canned-into"));
+      if (!box) return;
+      event.preventDefault();
+      var text = link.getAttribute("data-canned-text");
+      var kept = box.value.replace(/\s+$/, "");
+      box.value = kept && kept !== box.dataset.cannedText ? kept + "\n\n" + text : text;
+      box.dataset.cannedText = box.value;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    });
+  }
+
   ready(function () {
     fillTimezone();
     guardSubmissions();
@@ -286,6 +310,7 @@
     copyButtons();
     focusErrorSummary();
     attachmentChecks();
+    cannedReplies();
   });
 })();
 

@@ -95,6 +95,8 @@ def test_managers_group_may_edit_the_sla_row_but_not_add_or_delete_it():
         *(f"{action}_openinghours" for action in ("add", "change", "delete", "view")),
         *(f"{action}_holiday" for action in ("add", "change", "delete", "view")),
         *(f"{action}_approvallimit" for action in ("add", "change", "delete", "view")),
+        # The canned replies agents start from (tests/recovery/test_canned_replies.py).
+        *(f"{action}_cannedreply" for action in ("add", "change", "delete", "view")),
     }
 
 
