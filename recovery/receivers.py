@@ -11,7 +11,9 @@ from django.contrib.auth.models import User
 
 from complaints.models import Complaint
 from complaints.signals import complaint_filed
+from recovery.services import ticket_assign
 from recovery.workflow import ticket_open
+from shared.roles import is_agent
 
 
 def ticket_open_for_complaint(
@@ -25,9 +27,13 @@ def ticket_open_for_complaint(
 
     Synchronous on purpose: the customer is answered with the complaint's
     reference and its callback promise, both of which need the ticket; an
-    error here rolls the complaint back with it.
+    error here rolls the complaint back with it. A complaint an agent logged
+    (a phone call, an email from the unmatched mail) is theirs: they spoke
+    to the customer, so the ticket is assigned to them at once.
     """
-    ticket_open(complaint=complaint, actor=logged_by)
+    ticket = ticket_open(complaint=complaint, actor=logged_by)
+    if logged_by is not None and is_agent(logged_by):
+        ticket_assign(ticket=ticket, assignee=logged_by, actor=logged_by)
 
 
 def connect() -> None:

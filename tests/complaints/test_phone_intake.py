@@ -127,3 +127,11 @@ def test_returning_caller_found_by_their_stored_number_files_under_the_same_cust
     assert Customer.objects.count() == 1
     sam.refresh_from_db()
     assert sam.phone == "+447700900123"
+
+
+def test_a_phone_complaint_is_assigned_to_the_agent_who_logged_it(agent_client, agent, category):
+    agent_client.post(URL, phone_data(category))
+    ticket = Complaint.objects.get().ticket
+    assert ticket.assignee == agent
+    (assigned,) = ticket.events.filter(kind="assigned")
+    assert assigned.actor == agent and assigned.payload["claimed"] is True
