@@ -7,12 +7,14 @@ ticket (``recovery.Ticket``).
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from complaints.search_keys import description_vector, name_key, order_key, reference_key
 from shared.choices import Priority
 
 
@@ -73,6 +75,12 @@ class Customer(models.Model):
                 condition=~models.Q(email=""),
             )
         ]
+        # The queue's search (complaints.search), PostgreSQL only (0005_search_indexes):
+        # a fragment of the name, accents aside, and the end of a phone number.
+        indexes = [
+            GinIndex(OpClass(name_key(), name="gin_trgm_ops"), name="customer_name_trgm_idx"),
+            GinIndex(OpClass("phone", name="gin_trgm_ops"), name="customer_phone_trgm_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -127,7 +135,13 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         indexes = [
-            models.Index(fields=["customer", "-submitted_at"], name="complaint_customer_idx")
+            models.Index(fields=["customer", "-submitted_at"], name="complaint_customer_idx"),
+            # The queue's search (complaints.search), PostgreSQL only (0005_search_indexes).
+            GinIndex(
+                OpClass(reference_key(), name="gin_trgm_ops"), name="complaint_reference_trgm_idx"
+            ),
+            GinIndex(OpClass(order_key(), name="gin_trgm_ops"), name="complaint_order_trgm_idx"),
+            GinIndex(description_vector(), name="complaint_description_fts_idx"),
         ]
         constraints = [
             models.CheckConstraint(

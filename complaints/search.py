@@ -1,0 +1,101 @@
+"""Finding complaints from a fragment of what the agent remembers.
+
+On PostgreSQL every condition here is answered by an index the migration
+``0005_search_indexes`` builds: trigram (pg_trgm) GIN indexes serve the
+``LIKE '%...%'`` fragments of names, references, order numbers and phone
+numbers, and one full-text GIN index holds each description stemmed in both
+French and English. The indexed expressions are the ones the query
+repeats: PostgreSQL uses an expression index only for the same expression,
+so the models' indexes and this module take them from ``search_keys``. Names are compared without accents through
+``amends_unaccent``, an IMMUTABLE wrapper the migration creates
+(``unaccent()`` itself is only STABLE, so it cannot be indexed).
+
+The embedded SQLite of ``make run`` has none of these; it gets plain
+case-insensitive ``LIKE`` matches over the same fields (no accent folding,
+no stemming), enough for a demo's handful of rows.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Expression, Q, QuerySet, Value
+from django.db.models.functions import Upper
+
+from complaints.models import Complaint, Customer
+from complaints.search_keys import (
+    description_vector,
+    name_key,
+    order_key,
+    reference_key,
+    unaccent,
+)
+from shared.identifiers import REFERENCE_ALPHABET
+
+# Below three characters pg_trgm has no trigram to look up: an index scan
+# would read the whole index, so such fragments only match whole values.
+MIN_FRAGMENT = 3
+# Fewer digits than this are too common to mean one phone number.
+MIN_PHONE_DIGITS = 6
+PHONE_CHARACTERS = re.compile(r"^[0-9+() .\-/]+$")
+
+
+def description_query(query: str) -> Expression:
+    """The words the agent typed, all of them, stemmed as French or as English."""
+    words = unaccent(Value(query))
+    return SearchQuery(words, config="french") | SearchQuery(words, config="english")
+
+
+def phone_digits(query: str) -> str:
+    """The national significant digits of a typed phone number ("07911 123456" → "7911123456").
+
+    Without its national trunk prefix (the leading zeros) and its "+", the
+    number is the end of the E.164 form we store, whatever its country: a
+    British number typed as a British customer says it is found although the
+    default region (FR) cannot read it.
+    """
+    if not PHONE_CHARACTERS.match(query):
+        return ""
+    digits = re.sub(r"\D", "", query).lstrip("0")
+    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+def customers_matching(*, query: str) -> QuerySet[Customer]:
+    """Customers whose phone ends with the digits typed, or else whose name contains ``query``.
+
+    Digits are never part of a name, so a number is looked up by phone only.
+    """
+    digits = phone_digits(query)
+    if digits:
+        return Customer.objects.filter(phone__endswith=digits)
+    if connection.vendor != "postgresql":
+        return Customer.objects.filter(name__icontains=query)
+    return Customer.objects.alias(name_key=name_key()).filter(
+        name_key__contains=Upper(unaccent(Value(query)))
+    )
+
+
+def complaints_matching(*, query: str) -> QuerySet[Complaint]:
+    """Complaints whose reference or order number contains ``query``, or whose description has its words.
+
+    The customers' matches (``customers_matching``) are a separate query on
+    purpose: an OR across two tables cannot use either table's indexes, so
+    the caller unites the two sets instead.
+    """
+    fragment = re.sub(r"[^0-9A-Za-z]", "", query).upper()
+    is_reference = len(fragment) >= MIN_FRAGMENT and set(fragment) <= set(REFERENCE_ALPHABET)
+    if connection.vendor != "postgresql":
+        condition = Q(order_reference__icontains=query) | Q(description__icontains=query)
+        if is_reference:
+            condition |= Q(reference__icontains=fragment)
+        return Complaint.objects.filter(condition)
+    condition = Q(order_key__contains=query.upper()) | Q(
+        description_vector=description_query(query)
+    )
+    if is_reference:
+        condition |= Q(reference_key__contains=fragment)
+    return Complaint.objects.alias(
+        reference_key=reference_key(),
+        order_key=order_key(),
+        description_vector=description_vector(),
+    ).filter(condition)
