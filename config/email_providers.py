@@ -1,4 +1,4 @@
-"""Which email provider sends our mail, read from the environment by settings.py.
+"""Which email provider sends our mail, and which mailbox the poller reads: from the environment, for settings.py.
 
 Part of the project's wiring, not of the notifications app: settings import no app.
 
@@ -9,6 +9,7 @@ its API key something different, so the table below maps our one variable,
 """
 
 import importlib.util
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -83,3 +84,21 @@ def email_settings(
             "Use a random 'user:password' and put it in the provider's webhook URLs."
         )
     return f"anymail.backends.{esp}.EmailBackend", anymail
+
+
+def imap_mailbox(url: str) -> dict | None:
+    """INBOUND_IMAP_URL (imaps://user:password@host:993/INBOX, or imap:// for plain) as settings."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps") or not parts.hostname:
+        raise ImproperlyConfigured("INBOUND_IMAP_URL: imaps://user:pass@host/INBOX expected")
+    ssl = parts.scheme == "imaps"
+    return {
+        "host": parts.hostname,
+        "port": parts.port or (993 if ssl else 143),
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "folder": unquote(parts.path.lstrip("/")) or "INBOX",
+        "ssl": ssl,
+    }

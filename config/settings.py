@@ -6,12 +6,11 @@ broker on the filesystem, both under ``var/``. Production sets DATABASE_URL
 """
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
 
-from config.email_providers import FILE_BACKEND, email_settings
+from config.email_providers import FILE_BACKEND, email_settings, imap_mailbox
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("AMENDS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -326,26 +325,6 @@ CELERY_BEAT_SCHEDULE = {
 
 
 # --- Amends -----------------------------------------------------------------
-def _imap_mailbox(url: str) -> dict | None:
-    """INBOUND_IMAP_URL (imaps://user:password@host:993/INBOX, or imap:// for plain) as settings."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("imap", "imaps") or not parts.hostname:
-        raise environ.ImproperlyConfigured(
-            "INBOUND_IMAP_URL: imaps://user:pass@host/INBOX expected"
-        )
-    ssl = parts.scheme == "imaps"
-    return {
-        "host": parts.hostname,
-        "port": parts.port or (993 if ssl else 143),
-        "user": unquote(parts.username or ""),
-        "password": unquote(parts.password or ""),
-        "folder": unquote(parts.path.lstrip("/")) or "INBOX",
-        "ssl": ssl,
-    }
-
-
 AMENDS = {
     # Replies to progress emails go to <local>+<token>@<domain>; the provider's
     # inbound route for that domain posts them to /anymail/<esp>/inbound/.
@@ -372,7 +351,7 @@ AMENDS = {
     # Inbound mail above this size is kept for review without its body or files.
     "MAX_INBOUND_BYTES": env.int("AMENDS_MAX_INBOUND_BYTES", default=25 * 1024 * 1024),
     # The complaints mailbox `manage.py inbound_poll` reads, for providers without inbound webhooks.
-    "INBOUND_IMAP": _imap_mailbox(env.str("INBOUND_IMAP_URL", default="")),
+    "INBOUND_IMAP": imap_mailbox(env.str("INBOUND_IMAP_URL", default="")),
     # Personal data: kept this many days after a complaint is closed, IP
     # addresses this many days after they were recorded (the public form says so).
     "RETENTION_CLOSED_DAYS": env.int("AMENDS_RETENTION_CLOSED_DAYS", default=1095),

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from complaints.models import Channel, Complaint
-from config.settings import _imap_mailbox
+from config.email_providers import imap_mailbox
 from notifications import inbound, tasks
 from notifications.inbound.poll import inbound_poll
 from notifications.models import InboundEmail, InboundStatus, Notification, NotificationKind
@@ -140,7 +140,7 @@ def test_wrong_credentials_fail_loudly_and_store_nothing(mailbox):
     ],
 )
 def test_the_mailbox_url_becomes_the_imap_settings(url, expected):
-    assert _imap_mailbox(url) == expected
+    assert imap_mailbox(url) == expected
 
 
 def _beat_has_the_poll(url):
