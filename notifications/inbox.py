@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Category, Channel, Complaint, Customer
 from complaints.services import complaint_file
 from notifications import inbound
-from notifications.inbound.text import language_guess as text_language
 from notifications.models import InboundEmail, InboundStatus
 from recovery.choices import EventKind
 from recovery.models import Ticket, TicketEvent
@@ -86,14 +85,6 @@ def sender_name(inbound_email: InboundEmail) -> str:
 def inbound_text(inbound_email: InboundEmail) -> str:
     """What the sender wrote, without the history their mail client quoted below it."""
     return inbound.reply_text(inbound_email.text) or inbound_email.text.strip()
-
-
-def language_guess(*, text: str, email: str) -> str:
-    """The language of the sender's last complaint, else the text's, else the site's."""
-    known = Customer.objects.filter(email__lower=email).exclude(email="").first() if email else None
-    if known is not None and known.language in dict(settings.LANGUAGES):
-        return known.language
-    return text_language(text) or settings.LANGUAGE_CODE
 
 
 def unmatched_emails() -> QuerySet[InboundEmail]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from complaints.models import Category
 from notifications import inbox
+from notifications.inbound.intake import email_language
 from notifications.models import InboundEmail, InboundStatus
 from shared.roles import agent_required
 
@@ -78,7 +79,7 @@ def _detail(
         or ComplaintFromEmailForm(
             initial={
                 "name": inbox.sender_name(email),
-                "language": inbox.language_guess(text=text, email=inbox.sender_address(email)),
+                "language": email_language(sender=inbox.sender_address(email), text=text),
             }
         ),
     }

@@ -61,6 +61,21 @@ def _category() -> Category | None:
     return Category.objects.filter(active=True).first() or Category.objects.first()
 
 
+def email_language(*, sender: str, text: str) -> str:
+    """The language to answer an email in: its words', else the sender's earlier complaints', else the site's.
+
+    The one rule for the complaints address and for an agent opening a
+    complaint from the unmatched mail: what the customer wrote now says
+    most about how to answer them.
+    """
+    if guessed := language_guess(text):
+        return guessed
+    customer = customer_find(email=sender) if sender else None
+    if customer is not None and customer.language in dict(settings.LANGUAGES):
+        return customer.language
+    return settings.LANGUAGE_CODE
+
+
 def complaint_from_email(
     *,
     inbound: InboundEmail,
@@ -84,8 +99,6 @@ def complaint_from_email(
     category = _category()
     if category is None:
         return _review(inbound, NO_CATEGORY)
-    customer = customer_find(email=sender)
-    fallback = customer.language if customer is not None else settings.LANGUAGE_CODE[:2]
     try:
         complaint, created = complaint_file(
             name=sender_name(message)[:200] or sender,
@@ -96,7 +109,7 @@ def complaint_from_email(
             channel_by_intake=True,
             consent_to_contact=True,
             order_reference=order_reference,
-            language=language_guess(description) or fallback,
+            language=email_language(sender=sender, text=description),
             attachments=files,
             # The same email delivered twice (a webhook retry, a poll) files once.
             idempotency_key="inbound:"

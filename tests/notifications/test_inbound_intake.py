@@ -5,12 +5,13 @@ from django.test import Client
 
 from complaints.models import Attachment, Channel, Complaint
 from notifications import inbound
+from notifications.inbound.intake import email_language
 from notifications.inbound.text import html_to_text, language_guess, order_reference_in
 from notifications.models import InboundEmail, InboundStatus, Notification, NotificationKind
 from recovery.choices import EventKind
 from recovery.models import TicketEvent
 from tests.complaints.conftest import EXE_BYTES, PNG_BYTES
-from tests.factories import CategoryFactory, ticketed_complaint
+from tests.factories import CategoryFactory, CustomerFactory, ticketed_complaint
 from tests.notifications.inbound_mail import PROVIDERS, raw_email
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +217,11 @@ def test_html_becomes_the_text_a_reader_sees():
     assert html_to_text("<p>One<br>Two</p><script>x()</script><p>&lt;b&gt;</p>") == (
         "One\nTwo\n\n<b>"
     )
+
+
+def test_an_emails_language_is_its_words_else_the_senders_earlier_complaints():
+    CustomerFactory(email="amelie@example.com", language="fr")
+    english = "Hello, my order has not arrived and nobody answers the phone."
+    assert email_language(sender="Amelie@example.com", text=english) == "en"
+    assert email_language(sender="amelie@example.com", text="AB-1234") == "fr"
+    assert email_language(sender="nobody@example.com", text="AB-1234") == "en"
