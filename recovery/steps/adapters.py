@@ -82,8 +82,8 @@ def compensate(
     )
 
 
-def on_ticket(service: Callable[..., object], *names: str) -> Perform:
-    """A step whose fields are passed to ``service`` as they are."""
+def _passing(service: Callable[..., object], names: tuple[str, ...], *, line: bool) -> Perform:
+    """A step whose fields ``names`` go to ``service`` as they are, with the ticket or its line."""
 
     def perform(
         *,
@@ -92,34 +92,25 @@ def on_ticket(service: Callable[..., object], *names: str) -> Perform:
         actor: User | None,
         data: Mapping[str, Any],
     ) -> None:
+        target = {"compensation": compensation} if line else {"ticket": ticket}
         service(
-            ticket=ticket,
+            **target,
             actor=actor,
             expected_version=data.get("version"),
             **{name: data[name] for name in names},
         )
 
     return perform
+
+
+def on_ticket(service: Callable[..., object], *names: str) -> Perform:
+    """A step whose fields are passed to ``service`` as they are."""
+    return _passing(service, names, line=False)
 
 
 def on_line(service: Callable[..., object], *names: str) -> Perform:
     """A step on one ledger line whose fields are passed to ``service`` as they are."""
-
-    def perform(
-        *,
-        ticket: Ticket,
-        compensation: Compensation | None,
-        actor: User | None,
-        data: Mapping[str, Any],
-    ) -> None:
-        service(
-            compensation=compensation,
-            actor=actor,
-            expected_version=data.get("version"),
-            **{name: data[name] for name in names},
-        )
-
-    return perform
+    return _passing(service, names, line=True)
 
 
 def priority_change(
