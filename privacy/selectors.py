@@ -41,8 +41,13 @@ def customer_inbound(*, customer: Customer) -> QuerySet[InboundEmail]:
     ticket_ids = customer_ticket_ids(customer=customer)
     match = Q(ticket_id__in=ticket_ids) | Q(complaint__customer=customer)
     if customer.email:
-        match |= Q(from_email__iexact=customer.email)
+        match |= sent_from(customer.email)
     return InboundEmail.objects.filter(match).order_by("received_at", "pk")
+
+
+def sent_from(address: str) -> Q:
+    """Inbound emails from ``address``: the intake stores the whole From header, "Name <address>" or the address."""
+    return Q(from_email__iexact=address) | Q(from_email__iendswith=f"<{address}>")
 
 
 def customer_outbox(*, customer: Customer) -> QuerySet[Notification]:

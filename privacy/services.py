@@ -33,6 +33,7 @@ from privacy.selectors import (
     attachment_archive_name,
     customer_attachments,
     customer_held,
+    sent_from,
 )
 from privacy.signals import PLACEHOLDER_FIELDS, complaints_anonymising
 from recovery.choices import CLOSED_STATUSES, EventKind
@@ -227,7 +228,7 @@ def customer_contact_erase(*, customer: Customer, at: datetime) -> bool:
     if customer.erased_at is not None:
         return False
     if customer.email:
-        _inbound_blank(InboundEmail.objects.filter(from_email__iexact=customer.email))
+        _inbound_blank(InboundEmail.objects.filter(sent_from(customer.email)))
         DeliveryEvent.objects.filter(recipient__iexact=customer.email).update(
             recipient="", description=""
         )

@@ -125,7 +125,8 @@ def plant(*, marker: str = MARKER, phone: str = PHONE, ip: str = IP) -> Planted:
         reason="No reference",
         esp="test",
         message_id=f"<m2-{complaint.pk}@example.net>",
-        from_email=email.upper(),
+        # As the intake stores it: the whole From header, display name and all.
+        from_email=f'"Ana {marker}" <{email.upper()}>',
         subject=f"Another {marker}",
         text=f"From my other thread {marker}",
     )
