@@ -168,6 +168,17 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    # Who attached it: empty for the customer (the form, a reply, the API), an
+    # agent for a file sent with a message to the customer.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -18,9 +18,11 @@ class Status(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up")
     RESOLVED = "resolved", _("Resolved")
     CLOSED_INVALID = "closed_invalid", _("Closed (invalid)")
+    # Joined to another complaint of the same customer (recovery.models.TicketMerge).
+    MERGED = "merged", _("Merged")
 
 
-CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED_INVALID)
+CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED_INVALID, Status.MERGED)
 OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
 
 
@@ -43,6 +45,13 @@ class EventKind(models.TextChoices):
     SURVEY_SENT = "survey_sent", _("Follow-up survey sent")
     SURVEY_ANSWERED = "survey_answered", _("Follow-up survey answered")
     SURVEY_EXPIRED = "survey_expired", _("Follow-up survey not answered")
+    CATEGORY = "category", _("Category corrected")
+    ROOT_CAUSE = "root_cause", _("Root cause recorded")
+    MERGED = "merged", _("Merged")
+    UNMERGED = "unmerged", _("Merge undone")
+    AWAITING_CUSTOMER = "awaiting_customer", _("Waiting on the customer")
+    REPLY_REMINDED = "reply_reminded", _("Reply reminder")
+    REPLY_BREACHED = "reply_breached", _("Reply deadline missed")
 
 
 class AcknowledgeMethod(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from recovery.models.canned import PLACEHOLDERS, CannedKind, CannedReply, canned_text_validate
 from recovery.models.ledger import CURRENCY_RE, ApprovalLimit, Compensation, currency_validator
+from recovery.models.record import RootCause, TicketMerge
 from recovery.models.sla import Holiday, OpeningHours, SlaSettings, Weekday
 from recovery.models.survey import Solved, Survey, SurveyOutcome
 from recovery.models.tickets import CallbackAttempt, ImmutableQuerySet, Ticket, TicketEvent
@@ -17,12 +18,14 @@ __all__ = [
     "ImmutableQuerySet",
     "OpeningHours",
     "PLACEHOLDERS",
+    "RootCause",
     "SlaSettings",
     "Solved",
     "Survey",
     "SurveyOutcome",
     "Ticket",
     "TicketEvent",
+    "TicketMerge",
     "Weekday",
     "canned_text_validate",
     "currency_validator",

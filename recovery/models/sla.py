@@ -24,6 +24,17 @@ class SlaSettings(models.Model):
         default=48,
         validators=[MinValueValidator(1)],
     )
+    # The next-reply promise: once acknowledged, a customer's message is answered within these.
+    high_reply_hours = models.PositiveSmallIntegerField(
+        _("reply window for high priority (hours)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+    )
+    standard_reply_hours = models.PositiveSmallIntegerField(
+        _("reply window for standard priority (hours)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+    )
     follow_up_days = models.PositiveSmallIntegerField(
         _("follow-up after compensation (days)"), default=7, validators=[MinValueValidator(1)]
     )
@@ -87,6 +98,9 @@ class SlaSettings(models.Model):
 
     def hours_for(self, priority):
         return self.high_hours if priority == Priority.HIGH else self.standard_hours
+
+    def reply_hours_for(self, priority):
+        return self.high_reply_hours if priority == Priority.HIGH else self.standard_reply_hours
 
 
 class Weekday(models.IntegerChoices):

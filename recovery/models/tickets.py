@@ -50,6 +50,47 @@ class Ticket(models.Model):
     # The follow-up survey said the recovery failed (a detractor, or "not
     # solved"): reopened for a second attempt, and marked so on the queue.
     second_attempt_at = models.DateTimeField(_("second attempt since"), null=True, editable=False)
+    # The next-reply promise (issue: a deadline after the first call): once
+    # acknowledged, a customer's message owes an answer by reply_due_at
+    # (SlaSettings.reply_hours_for); an agent's message clears it. While we wait
+    # on the customer (awaiting_customer_since) the clock is paused and
+    # reply_remaining keeps what was left of it.
+    reply_due_at = models.DateTimeField(_("reply due"), null=True, editable=False)
+    reply_reminder_due_at = models.DateTimeField(
+        _("next reply reminder"), null=True, editable=False
+    )
+    reply_breached_at = models.DateTimeField(_("reply missed at"), null=True, editable=False)
+    awaiting_customer_since = models.DateTimeField(
+        _("waiting on the customer since"), null=True, editable=False
+    )
+    reply_remaining = models.DurationField(null=True, editable=False)
+    # The unread marker: the customer's last message, and when the assignee
+    # last opened the ticket (cleared when the ticket changes hands).
+    customer_message_at = models.DateTimeField(
+        _("last message from the customer"), null=True, editable=False
+    )
+    assignee_read_at = models.DateTimeField(_("read by the assignee"), null=True, editable=False)
+    # Fixing the record: the category an agent corrected it to (empty keeps the
+    # customer's pick, complaint.category) and the root cause they named. The
+    # review counts by coalesce(category, complaint.category).
+    category = models.ForeignKey(
+        "complaints.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrected category"),
+        editable=False,
+    )
+    root_cause = models.ForeignKey(
+        "recovery.RootCause",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("root cause"),
+        editable=False,
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -109,6 +150,17 @@ class Ticket(models.Model):
                 condition=models.Q(
                     status__in=OPEN_STATUSES, escalated_at__isnull=False, assignee__isnull=True
                 ),
+            ),
+            # The sweep's next-reply passes: only tickets owing an answer or its reminder.
+            models.Index(
+                fields=["reply_due_at", "id"],
+                name="ticket_reply_due_idx",
+                condition=models.Q(status__in=OPEN_STATUSES, reply_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["reply_reminder_due_at", "id"],
+                name="ticket_reply_reminder_idx",
+                condition=models.Q(status__in=OPEN_STATUSES, reply_reminder_due_at__isnull=False),
             ),
             # The follow-up list reads open tickets by follow-up date; only
             # the few with a follow-up scheduled belong in it.
