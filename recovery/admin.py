@@ -12,6 +12,7 @@ from recovery.models import (
     Compensation,
     Holiday,
     OpeningHours,
+    RootCause,
     SlaSettings,
     Ticket,
     TicketEvent,
@@ -95,6 +96,22 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         canned_reply_save(reply=obj, actor=request.user)
+
+
+@admin.register(RootCause)
+class RootCauseAdmin(admin.ModelAdmin):
+    """Managers keep the list of root causes agents name on a ticket, in both languages.
+
+    Retire a cause by unticking "offered to agents" rather than deleting it:
+    the tickets that name it keep it (and the review's Pareto still counts
+    them); a cause in use cannot be deleted.
+    """
+
+    list_display = ("name_en", "name_fr", "position", "active")
+    list_editable = ("position", "active")
+    list_filter = ("active",)
+    search_fields = ("name_en", "name_fr")
+    ordering = ("position", "name_en")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -53,7 +53,12 @@ def ticket_for_agent(reference: str) -> Ticket | None:
     people = ("proposed_by", "approved_by", "fulfilled_by", "declined_by")
     return (
         Ticket.objects.select_related(
-            "complaint__customer", "complaint__category", "complaint__logged_by", "assignee"
+            "complaint__customer",
+            "complaint__category",
+            "complaint__logged_by",
+            "assignee",
+            "category",
+            "root_cause",
         )
         .prefetch_related(
             "complaint__attachments",
@@ -305,3 +310,16 @@ def ticket_next_step(ticket: Ticket) -> NextStep | None:
     if step is None:
         return None
     return {"step": step, "label": _STEPS[step], "due": due, "compensation": compensation}
+
+
+def counted_category(*, ticket: str = "", complaint: str = "complaint__") -> Coalesce:
+    """The category a ticket counts under: the agent's correction, else the customer's pick.
+
+    The one rule for every statistic, filter and export that groups by
+    category (``coalesce(ticket.category, complaint.category)``), written
+    from whichever model the query starts at: ``ticket`` and ``complaint``
+    are the paths to each from there (from a Complaint: ``ticket="ticket__",
+    complaint=""``). The customer's own pick stays readable as
+    ``complaint.category`` where a page or export shows it beside.
+    """
+    return Coalesce(f"{ticket}category_id", f"{complaint}category_id")

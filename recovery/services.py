@@ -39,6 +39,8 @@ from recovery.workflow import (
 from recovery.workflow import ticket_customer_message as ticket_customer_message
 from recovery.workflow import ticket_priority_change as ticket_priority_change
 from recovery.workflow import ticket_reopen as ticket_reopen
+from recovery.workflow.record import ticket_category_correct as ticket_category_correct
+from recovery.workflow.record import ticket_root_cause_record as ticket_root_cause_record
 from shared.people import person_name
 from shared.roles import Actor, is_agent
 
