@@ -11,5 +11,6 @@ RUN useradd --system --home /app amends && mkdir -p /app/var && chown -R amends 
 USER amends
 EXPOSE 8000
 # No HEALTHCHECK here: the worker and beat run this image too. The web's is in
-# docker-compose.yml, on GET /healthz (answered whatever the Host header).
+# docker-compose.yml, on GET /readyz (answered whatever the Host header; /healthz
+# is the liveness probe).
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]

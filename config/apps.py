@@ -25,6 +25,8 @@ class ProjectConfig(AppConfig):
     default = False
 
     def ready(self):
+        from config import watchdog  # noqa: F401 - connects the sweep's heartbeat
+
         ensure_var_folders()
 
 

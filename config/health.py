@@ -8,9 +8,13 @@ CommonMiddleware, CSRF): a probe reads no Host, no session, no database, and
 says nothing about the site a visitor could not already see.
 
 ``/healthz`` is liveness only: the process is up and answering requests.
+``/readyz`` is readiness (config/readiness.py): the database, migrations,
+broker, cache and the deadline clock, each checked and timed.
 """
 
 from django.http import HttpResponse
+
+from config.readiness import readiness
 
 
 def liveness(request):
@@ -19,7 +23,7 @@ def liveness(request):
 
 # Exact paths ("/healthz/" routes as usual): no page of the site can be
 # shadowed by a prefix.
-PROBES = {"/healthz": liveness}
+PROBES = {"/healthz": liveness, "/readyz": readiness}
 
 
 class HealthProbeMiddleware:

@@ -326,6 +326,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Amends -----------------------------------------------------------------
 AMENDS = {
+    # The deadline clock is stopped when no sweep ran for this long (beat runs it
+    # every minute): /readyz fails, managers see a banner (config/watchdog.py).
+    "SWEEP_STALE_SECONDS": env.int("AMENDS_SWEEP_STALE_SECONDS", default=180),
     # Replies to progress emails go to <local>+<token>@<domain>; the provider's
     # inbound route for that domain posts them to /anymail/<esp>/inbound/.
     "REPLY_TO": env.str("AMENDS_REPLY_TO", default="replies@amends.localhost"),

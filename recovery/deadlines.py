@@ -18,12 +18,14 @@ concurrent or not, give one breach, one event and one set of emails.
 """
 
 import logging
+import time
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from typing import cast
 
 from django.utils import timezone
 
+from recovery.signals import sweep_finished
 from recovery.workflow import tickets_breach, tickets_remind
 from recovery.workflow.bulk import awaiting_callback, surveys_close_unanswered, surveys_send_due
 
@@ -168,6 +170,7 @@ def deadlines_sweep(
     handles.
     """
     now = now or timezone.now()
+    started = time.monotonic()
     counts = {
         "breached": 0,
         "failed": 0,
@@ -184,4 +187,5 @@ def deadlines_sweep(
         for ticket_id, due in upcoming_deadlines(now=now, until=now + LOOKAHEAD):
             schedule(ticket_id, due)
             counts["scheduled"] += 1
+    sweep_finished.send(sender="recovery", at=now, seconds=time.monotonic() - started)
     return counts
