@@ -36,3 +36,7 @@ class ApprovalDenied(WorkflowError):
     """The user may not approve this compensation (above the agents' limit). Nothing changed."""
 
     default_message = _("Only a manager can approve this compensation.")
+
+
+class MergeRefused(IllegalTransition):
+    """The two complaints cannot be merged, or the merge no longer undone, as asked. Nothing changed."""

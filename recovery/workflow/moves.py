@@ -47,7 +47,11 @@ CS = CompensationStatus
 # to `compensated` until it is settled. Only a resolved ticket reopens; a
 # ticket closed as invalid (spam, duplicate, not a complaint) stays closed. An unhappy follow-up survey answer (recovery.survey)
 # sends a ticket in follow-up back to `acknowledged` for a second attempt: the
-# contact is made, the apology and remedy are to be done again.
+# contact is made, the apology and remedy are to be done again. `merged` is in
+# no pair: a ticket gets there only by being merged into another complaint of
+# the same customer (recovery.workflow.merge.ticket_merge, which writes two
+# tickets and a TicketMerge row), and leaves it only by that merge's undoing;
+# no step button, no transition() call, reaches or leaves it.
 ALLOWED: dict[tuple[str, str], str] = {
     (S.NEW, S.ACKNOWLEDGED): "acknowledge",
     (S.ACKNOWLEDGED, S.APOLOGIZED): "apologize",
@@ -123,6 +127,7 @@ _TARGET: dict[str, Promise] = {
     S.ACKNOWLEDGED: _("acknowledged"),
     S.APOLOGIZED: _("marked as apologized for"),
     S.COMPENSATED: _("compensated"),
+    S.MERGED: _("merged into another complaint"),
     S.FOLLOW_UP: _("moved to follow-up"),
     S.RESOLVED: _("resolved"),
     S.CLOSED_INVALID: _("closed as invalid"),
@@ -132,6 +137,7 @@ _HINT: dict[str, Promise] = {
     S.ACKNOWLEDGED: _("apologize first."),
     S.APOLOGIZED: _("propose a compensation (or record that none is due) first."),
     S.COMPENSATED: _("settle the compensation and start the follow-up first."),
+    S.MERGED: _("merged"),
     S.FOLLOW_UP: _("resolve it first."),
     S.RESOLVED: _("reopen it first."),
     S.CLOSED_INVALID: _("it is closed for good."),
@@ -141,12 +147,15 @@ _HINT: dict[str, Promise] = {
 def illegal_move_message(from_status: str, to_status: str) -> str:
     if from_status == to_status:
         return _("This ticket is already %(current)s.") % {"current": _CURRENT[from_status]}
+    S.MERGED: _("undo the merge first (possible for 7 days)."),
     return _("A ticket that is %(current)s cannot be %(target)s: %(hint)s") % {
         "current": _CURRENT[from_status],
         "target": _TARGET[to_status],
         "hint": _HINT[from_status],
     }
 
+    if to_status == S.MERGED:
+        return _("A ticket is merged only by merging it into another complaint of the customer.")
 
 def move_check(*, ticket: Ticket, to_status: str, expected_version: int | None = None) -> None:
     """Raise StaleTicket or IllegalTransition if ``ticket`` cannot move to ``to_status``.

@@ -12,7 +12,7 @@ from notifications.models import Notification, NotificationKind
 from recovery.choices import AcknowledgeMethod, CompensationKind, EventKind, Priority, Status
 from recovery.models import Ticket
 from recovery.sla import callback_columns, priority_for_complaint
-from recovery.workflow import due_at_for, event_record, ticket_open
+from recovery.workflow import due_at_for, event_record, ticket_merge, ticket_open
 from shared.identifiers import new_reference, new_tracking_token
 
 
@@ -176,6 +176,11 @@ def ticket_in_status(status, *, actor=None, **complaint_kwargs):
     ticket = ticketed_complaint(**complaint_kwargs).ticket
     if status == Status.CLOSED_INVALID:
         services.ticket_close_invalid(ticket=ticket, actor=actor, reason="Spam")
+        return ticket
+    if status == Status.MERGED:
+        # Merged is reached only by merging: into a new complaint of the same customer.
+        survivor = ticketed_complaint(customer=ticket.complaint.customer).ticket
+        ticket_merge(merged=ticket, into=survivor, actor=actor)
         return ticket
     steps = {
         Status.ACKNOWLEDGED: lambda: services.ticket_acknowledge(

@@ -52,6 +52,24 @@ def test_the_table_covers_the_expected_moves():
     assert all((Status.CLOSED_INVALID, to) not in ALLOWED for to in Status)
 
 
+def test_merged_is_in_no_move_of_the_table():
+    # Merged is reached only by merging (recovery.workflow.merge), left only by its undo.
+    assert all(Status.MERGED not in pair for pair in ALLOWED)
+
+
+@pytest.mark.parametrize("status", OPEN_STATUSES)
+def test_no_step_merges_a_ticket(status, agent):
+    ticket = ticket_in_status(status, actor=agent)
+    with pytest.raises(IllegalTransition, match="merged only by merging it into another"):
+        transition(ticket=ticket, actor=agent, to_status=Status.MERGED)
+
+
+def test_a_merged_ticket_says_to_undo_the_merge_first(agent):
+    ticket = ticket_in_status(Status.MERGED, actor=agent)
+    with pytest.raises(IllegalTransition, match="undo the merge first"):
+        services.ticket_close_invalid(ticket=ticket, actor=agent, reason="Spam")
+
+
 def test_every_action_in_the_table_has_a_service():
     assert set(ALLOWED.values()) == set(SERVICE_FOR)
 
