@@ -34,6 +34,8 @@ class NotificationKind(models.TextChoices):
     SURVEY_DETRACTOR = "survey_detractor", _("Unhappy follow-up answer (managers)")
     APPROVAL_DECIDED = "approval_decided", _("Compensation approved or declined (proposer)")
     SECOND_ATTEMPT = "second_attempt", _("Second attempt owed (assignee)")
+    REPLY_REMINDER = "reply_reminder", _("Reply reminder (agents)")
+    REPLY_BREACH_ALERT = "reply_breach_alert", _("Missed reply alert (managers)")
 
 
 # Emails to staff: several firing at once for one person go out as one email.
@@ -46,6 +48,8 @@ STAFF_KINDS = frozenset(
         NotificationKind.SURVEY_DETRACTOR,
         NotificationKind.APPROVAL_DECIDED,
         NotificationKind.SECOND_ATTEMPT,
+        NotificationKind.REPLY_REMINDER,
+        NotificationKind.REPLY_BREACH_ALERT,
     }
 )
 
