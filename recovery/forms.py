@@ -57,6 +57,8 @@ class UnversionedForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, AgentChoiceField):
                 field.agents_offer(assignable_agents())
+            elif isinstance(field, PickField):
+                field.rows_offer(list(field.model._default_manager.filter(active=True)))
 
 
 class StepForm(UnversionedForm):
@@ -220,6 +222,50 @@ class Assignee:
     def api_field(self):
         return serializers.PrimaryKeyRelatedField(
             queryset=get_user_model().objects.filter(is_active=True),
+            allow_null=True,
+            **_help(self.api_help),
+        )
+
+
+class PickField(forms.TypedChoiceField):
+    """One of the rows the form offers (``rows_offer``: the active ones), cleaned to the row.
+
+    Empty cleans to None (``blank`` says what that means: "not recorded").
+    """
+
+    def rows_offer(self, rows):
+        self.rows = {row.pk: row for row in rows}
+        self.choices = [("", self.blank)] + [(row.pk, row.name) for row in rows]
+
+    def clean(self, value):
+        pk = super().clean(value)
+        return None if pk in (None, "") else self.rows[pk]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A row of a list the managers keep (a category, a root cause), by id; null for none.
+
+    The page offers the rows still offered (``active``); the API takes any
+    row's id, so that the service, not a generic "invalid choice", says why a
+    retired one is refused. An unknown id is the API's 400 on the field.
+    """
+
+    name: str
+    model: type[models.Model]
+    label: Words | None = None
+    blank: Words = ""
+    api_help: str = ""
+    on_page = True
+
+    def form_field(self):
+        field = PickField(label=self.label, coerce=int, required=False, empty_value=None)
+        field.model, field.blank = self.model, self.blank
+        return field
+
+    def api_field(self):
+        return serializers.PrimaryKeyRelatedField(
+            queryset=self.model._default_manager.all(),
             allow_null=True,
             **_help(self.api_help),
         )

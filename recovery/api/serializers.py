@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.models import Attachment, Category, Complaint, Customer
-from recovery.models import CallbackAttempt, Compensation, Ticket, TicketEvent
+from recovery.models import CallbackAttempt, Compensation, RootCause, Ticket, TicketEvent
 from recovery.queue import due_state
 from recovery.selectors import ticket_next_step
 from recovery.workflow.moves import ticket_stage
@@ -48,6 +48,14 @@ class CategorySerializer(OutputSerializer):
 
     class Meta:
         model = Category
+        fields = ["id", "name"]
+
+
+class RootCauseSerializer(OutputSerializer):
+    name = serializers.CharField()
+
+    class Meta:
+        model = RootCause
         fields = ["id", "name"]
 
 
@@ -241,6 +249,11 @@ class TicketSerializer(OutputSerializer):
     next_step = serializers.SerializerMethodField()
     stage = serializers.SerializerMethodField(help_text=STAGE_HELP)
     complaint = ComplaintSerializer()
+    category = serializers.SerializerMethodField(
+        help_text="The category the ticket counts under: the agent's correction, else the "
+        "customer's pick (`complaint.category`, which never changes)."
+    )
+    root_cause = RootCauseSerializer(allow_null=True)
     customer = CustomerSerializer(source="complaint.customer")
     compensations = CompensationSerializer(many=True)
     callback_attempts = CallbackAttemptSerializer(many=True)
@@ -254,6 +267,8 @@ class TicketSerializer(OutputSerializer):
             "stage",
             "next_step",
             "complaint",
+            "category",
+            "root_cause",
             "customer",
             "compensations",
             "callback_attempts",
@@ -263,6 +278,10 @@ class TicketSerializer(OutputSerializer):
 
     def get_stage(self, ticket) -> str:
         return ticket_stage(ticket)
+
+    @extend_schema_field(CategorySerializer)
+    def get_category(self, ticket):
+        return CategorySerializer(ticket.category or ticket.complaint.category).data
 
     @extend_schema_field(NextStepSerializer(allow_null=True))
     def get_next_step(self, ticket):

@@ -129,6 +129,35 @@ def priority_change(
     return None if event else _("The priority was already that.")
 
 
+def category_correct(
+    *,
+    ticket: Ticket,
+    compensation: Compensation | None,
+    actor: User | None,
+    data: Mapping[str, Any],
+) -> Words | None:
+    event = services.ticket_category_correct(
+        ticket=ticket, actor=actor, category=data["category"], expected_version=data.get("version")
+    )
+    return None if event else _("The category was already that.")
+
+
+def root_cause_record(
+    *,
+    ticket: Ticket,
+    compensation: Compensation | None,
+    actor: User | None,
+    data: Mapping[str, Any],
+) -> Words | None:
+    event = services.ticket_root_cause_record(
+        ticket=ticket,
+        actor=actor,
+        root_cause=data["root_cause"],
+        expected_version=data.get("version"),
+    )
+    return None if event else _("The root cause was already that.")
+
+
 def note_add(
     *,
     ticket: Ticket,

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
-from recovery.forms import Amount, Assignee, Choice, Flag, Text, Words, api_input, page_form
+from recovery.forms import Amount, Assignee, Choice, Flag, Pick, Text, Words, api_input, page_form
 from recovery.models import Compensation, Ticket
 
 # A ledger line's steps are posted under its address.
@@ -17,7 +17,7 @@ LINE = "compensations/<int:compensation_id>/"
 AGENT = "agent"
 
 # What a step reads: one field, declared in ``recovery.forms``.
-Field = Text | Choice | Flag | Amount | Assignee
+Field = Text | Choice | Flag | Amount | Assignee | Pick
 
 
 class Perform(Protocol):

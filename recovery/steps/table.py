@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from recovery import services
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, CompensationKind, Priority
 from recovery.compensation import compensation_approve, compensation_decline, compensation_fulfil
-from recovery.forms import Amount, Assignee, Choice, Flag, Text, Words, textarea
+from complaints.models import Category
+from recovery.forms import Amount, Assignee, Choice, Flag, Pick, Text, Words, textarea
+from recovery.models import RootCause
 from recovery.steps import adapters
 from recovery.steps.step import LINE, Page, Step
 
@@ -275,6 +277,59 @@ STEPS = (
                 "priority",
                 _("Priority changed."),
                 initial=lambda ticket: {"priority": ticket.priority},
+            ),
+        ),
+    ),
+    # Fixing the record (recovery.workflow.record): no workflow column, so
+    # never stale by version, nor making a colleague's step stale.
+    Step(
+        "category",
+        "category/",
+        adapters.category_correct,
+        "Correct the category (the customer's pick stays on the complaint); "
+        "the customer's own category, or null, undoes the correction",
+        body="CategoryInput",
+        versioned=False,
+        fields=(
+            Pick(
+                "category",
+                Category,
+                label=_("Category"),
+                blank=_("As the customer chose"),
+                api_help="A category's id (active ones only), or null for the customer's pick.",
+            ),
+        ),
+        pages=(
+            Page(
+                "ticket_category",
+                "category",
+                _("Category corrected."),
+                initial=lambda ticket: {"category": ticket.category_id},
+            ),
+        ),
+    ),
+    Step(
+        "root_cause",
+        "root-cause/",
+        adapters.root_cause_record,
+        "Record the root cause, from the list the managers keep; null takes it back",
+        body="RootCauseInput",
+        versioned=False,
+        fields=(
+            Pick(
+                "root_cause",
+                RootCause,
+                label=_("Root cause"),
+                blank=_("Not recorded yet"),
+                api_help="A root cause's id (active ones only), or null for none.",
+            ),
+        ),
+        pages=(
+            Page(
+                "ticket_root_cause",
+                "root_cause",
+                _("Root cause recorded."),
+                initial=lambda ticket: {"root_cause": ticket.root_cause_id},
             ),
         ),
     ),

@@ -30,8 +30,9 @@ pytestmark = pytest.mark.django_db
 # groups; the ticket (with complaint, customer, category, assignee), its
 # attachments, ledger, timeline and emails; the earlier complaints; the
 # approval limits; the agents one may assign to; the canned replies offered
-# (one query whatever the library holds: tests/recovery/test_canned_replies.py).
-PAGE_QUERIES = 12
+# (one query whatever the library holds: tests/recovery/test_canned_replies.py);
+# the categories and the root causes the record's two forms offer.
+PAGE_QUERIES = 14
 
 
 def page_url(ticket):

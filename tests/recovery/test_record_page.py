@@ -1,0 +1,90 @@
+"""The ticket page's record card: the customer's pick beside the corrected category, the root cause."""
+
+import pytest
+from django.urls import reverse
+
+from recovery.choices import EventKind, Status
+from recovery.models import RootCause
+from tests.factories import CategoryFactory, ticket_in_status, ticketed_complaint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def carrier():
+    # Not the migration's seeded list: a browser test's flush may have emptied it.
+    return RootCause.objects.create(name_en="Carrier", name_fr="Transporteur")
+
+
+def _ticket():
+    category = CategoryFactory(name_en="Delivery", name_fr="Livraison")
+    return ticketed_complaint(category=category).ticket
+
+
+def test_the_page_shows_the_customers_pick_and_offers_only_active_choices(agent_client):
+    ticket = _ticket()
+    CategoryFactory(name_en="Retired category", active=False)
+    RootCause.objects.create(name_en="Retired cause", name_fr="Ancienne", active=False)
+
+    page = agent_client.get(reverse("agent:ticket", args=[ticket.reference])).text
+
+    assert "Customer chose: <strong>Delivery</strong>" in page
+    assert 'name="category-category"' in page and 'name="root_cause-root_cause"' in page
+    assert "Carrier" in page
+    assert "Retired category" not in page and "Retired cause" not in page
+
+
+def test_correcting_the_category_and_naming_the_cause_from_the_page(agent_client, carrier):
+    ticket = _ticket()
+    billing = CategoryFactory(name_en="Billing", name_fr="Facturation")
+    url = reverse("agent:ticket", args=[ticket.reference])
+
+    response = agent_client.post(
+        reverse("agent:ticket_category", args=[ticket.reference]),
+        {"category-category": billing.pk},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == url
+    assert "Category corrected." in response.text
+    agent_client.post(
+        reverse("agent:ticket_root_cause", args=[ticket.reference]),
+        {"root_cause-root_cause": carrier.pk},
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.category == billing and ticket.root_cause == carrier
+    page = agent_client.get(url).text
+    assert "Customer chose: <strong>Delivery</strong>" in page
+    assert "Category corrected: Delivery → Billing" in page
+    assert "Root cause: Carrier" in page
+
+
+def test_the_same_choice_again_says_so_and_records_nothing(agent_client):
+    ticket = _ticket()
+    response = agent_client.post(
+        reverse("agent:ticket_category", args=[ticket.reference]),
+        {"category-category": ticket.complaint.category_id},
+        follow=True,
+    )
+    assert "The category was already that." in response.text
+    assert not ticket.events.filter(kind=EventKind.CATEGORY).exists()
+
+
+def test_a_closed_ticket_shows_the_record_without_the_forms(agent_client, agent, carrier):
+    ticket = ticket_in_status(Status.RESOLVED, actor=agent)
+    page = agent_client.get(reverse("agent:ticket", args=[ticket.reference])).text
+    assert "Customer chose:" in page
+    assert 'name="category-category"' not in page
+
+    response = agent_client.post(
+        reverse("agent:ticket_root_cause", args=[ticket.reference]),
+        {"root_cause-root_cause": carrier.pk},
+    )
+    assert response.status_code == 409
+    assert "reopen it first" in response.text
