@@ -25,6 +25,12 @@ COUNTED = {
         "%(count)d missed callback", "%(count)d missed callbacks", "count"
     ),
     K.CALLBACK_REMINDER: ngettext_lazy("%(count)d reminder", "%(count)d reminders", "count"),
+    K.REPLY_BREACH_ALERT: ngettext_lazy(
+        "%(count)d missed reply", "%(count)d missed replies", "count"
+    ),
+    K.REPLY_REMINDER: ngettext_lazy(
+        "%(count)d reply reminder", "%(count)d reply reminders", "count"
+    ),
     K.APPROVAL_NEEDED: ngettext_lazy(
         "%(count)d compensation to approve", "%(count)d compensations to approve", "count"
     ),

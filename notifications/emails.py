@@ -136,6 +136,39 @@ def callback_reminder(notification: Notification) -> Rendered:
     return _render(NotificationKind.CALLBACK_REMINDER, context, notification.language)
 
 
+def _reply_context(notification: Notification) -> dict[str, object]:
+    ticket = notification.ticket
+    complaint = ticket.complaint
+    due_at = datetime.fromisoformat(notification.event.payload["due_at"])
+    with translation.override(notification.language):
+        due_in = due_phrase(due_at, timezone.now())
+    return {
+        "customer": complaint.customer,
+        "reference": complaint.reference,
+        "due_at": due_at,
+        "due_in": due_in,
+        "assignee": ticket.assignee,
+        "assignee_name": person_name(ticket.assignee),
+        "ticket_url": _ticket_url(complaint),
+    }
+
+
+def reply_reminder(notification: Notification) -> Rendered:
+    """To the assignee, or every agent while nobody has it: a customer's message awaits an answer.
+
+    The deadline is the one the reminder was written for (its event's
+    payload): by the time the email goes, an answer may have cleared it.
+    """
+    context = _reply_context(notification)
+    return _render(NotificationKind.REPLY_REMINDER, context, notification.language)
+
+
+def reply_breach_alert(notification: Notification) -> Rendered:
+    """To a manager: a customer's message went unanswered past the next-reply deadline."""
+    context = _reply_context(notification)
+    return _render(NotificationKind.REPLY_BREACH_ALERT, context, notification.language)
+
+
 def follow_up_url(ticket: Ticket) -> str:
     """Where the follow-up email asks the customer to tell us how it went: the survey.
 
@@ -331,3 +364,5 @@ def build(notification: Notification) -> tuple[str, EmailMultiAlternatives]:
     """The email for ``notification``, ready to send."""
     subject, text, html = BUILDERS[notification.kind](notification)
     return subject, _message(notification, subject, text, html)
+    NotificationKind.REPLY_REMINDER: reply_reminder,
+    NotificationKind.REPLY_BREACH_ALERT: reply_breach_alert,

@@ -61,6 +61,8 @@ STAFF_EVENTS = frozenset(
         EventKind.CUSTOMER_MESSAGE,
         EventKind.BREACHED,
         EventKind.REMINDED,
+        EventKind.REPLY_BREACHED,
+        EventKind.REPLY_REMINDED,
         EventKind.SURVEY_ANSWERED,
         EventKind.COMPENSATION,
     }
@@ -155,14 +157,19 @@ def _staff_owed(event: TicketEvent, staff: _Staff) -> list[tuple[NotificationKin
         ]
     if event.kind == EventKind.BREACHED:
         return [(K.BREACH_ALERT, to) for to in staff.group(MANAGERS)]
-    if event.kind == EventKind.REMINDED:
+    if event.kind == EventKind.REPLY_BREACHED:
+        # A missed reply escalates like a missed callback; the customer is not
+        # written an apology for it: the answer itself is what they wait for.
+        return [(K.REPLY_BREACH_ALERT, to) for to in staff.group(MANAGERS)]
+    if event.kind in (EventKind.REMINDED, EventKind.REPLY_REMINDED):
         # The assignee as the reminder was written (an assignee who cannot be
         # written to gets nothing: the breach alert follows), else every agent.
+        kind = K.CALLBACK_REMINDER if event.kind == EventKind.REMINDED else K.REPLY_REMINDER
         assignee = event.payload.get("assignee")
         if assignee is None:
-            return [(K.CALLBACK_REMINDER, to) for to in staff.group(AGENTS)]
+            return [(kind, to) for to in staff.group(AGENTS)]
         to = staff.user(assignee)
-        return [] if to is None else [(K.CALLBACK_REMINDER, to)]
+        return [] if to is None else [(kind, to)]
     if event.kind == EventKind.SURVEY_ANSWERED and event.payload.get("unhappy"):
         # There is no manager hierarchy to find "the assignee's manager" in,
         # so every manager hears of a failed recovery, as of a missed callback.

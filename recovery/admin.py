@@ -42,6 +42,16 @@ class SlaSettingsAdmin(admin.ModelAdmin):
     fieldsets = (
         (_("Callback windows"), {"fields": ("high_hours", "standard_hours")}),
         (_("Reminders"), {"fields": ("first_reminder_percent", "second_reminder_percent")}),
+        (
+            _("Next-reply windows"),
+            {
+                "fields": ("high_reply_hours", "standard_reply_hours"),
+                "description": _(
+                    "Once a ticket is acknowledged, each message from the customer is "
+                    "answered within this window; it pauses while an agent waits on the customer."
+                ),
+            },
+        ),
         (_("Opening hours"), {"fields": ("business_hours", "time_zone")}),
         (_("Follow-up"), {"fields": ("follow_up_days",)}),
     )

@@ -78,6 +78,24 @@ def open_time_add(start: datetime, duration: timedelta, *, calendar: Calendar) -
     return start.astimezone(UTC) + duration
 
 
+def open_time_between(start: datetime, end: datetime, *, calendar: Calendar) -> timedelta:
+    """How much opening time passes from ``start`` to ``end`` (zero if ``end`` is not later).
+
+    ``open_time_add``'s inverse: what a paused window still had left, counted
+    the way the window was. With no opening hours configured, real time.
+    """
+    if end <= start:
+        return timedelta(0)
+    if calendar.is_empty:
+        return end.astimezone(UTC) - start.astimezone(UTC)
+    total = timedelta(0)
+    for begin, close in _open_spans(start, calendar):
+        if begin >= end:
+            break
+        total += min(close, end) - begin
+    return total
+
+
 def next_opening(at: datetime, *, calendar: Calendar) -> datetime:
     """``at`` itself if the team is open then, else the next opening, in UTC.
 

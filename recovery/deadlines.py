@@ -28,6 +28,7 @@ from django.utils import timezone
 from recovery.signals import sweep_finished
 from recovery.workflow import tickets_breach, tickets_remind
 from recovery.workflow.bulk import awaiting_callback, surveys_close_unanswered, surveys_send_due
+from recovery.workflow.reply_sweep import tickets_reply_breach, tickets_reply_remind
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,39 @@ def remind_due(*, now: datetime | None = None) -> int:
     reminded = 0
     while True:
         events = tickets_remind(now=now, limit=BATCH)
+        reminded += len(events)
+        if len(events) < BATCH:
+            return reminded
+
+
+def reply_breach_due(*, now: datetime | None = None) -> int:
+    """Mark the replies due by ``now`` as missed, a batch at a time; returns how many.
+
+    No ETA task: the every-minute sweep records a missed reply within a
+    minute of its deadline, which is all the next-reply promise needs (the
+    callback's ETA makes its apology to the customer prompt).
+    """
+    now = now or timezone.now()
+    breached = 0
+    while True:
+        events = tickets_reply_breach(now=now, limit=BATCH)
+        breached += len(events)
+        if events:
+            logger.info(
+                "%d ticket(s) missed their next-reply deadline: %s",
+                len(events),
+                ", ".join(str(event.ticket_id) for event in events[:20]),
+            )
+        if len(events) < BATCH:
+            return breached
+
+
+def reply_remind_due(*, now: datetime | None = None) -> int:
+    """Send the reply reminders due by ``now``, a batch at a time; returns how many tickets."""
+    now = now or timezone.now()
+    reminded = 0
+    while True:
+        events = tickets_reply_remind(now=now, limit=BATCH)
         reminded += len(events)
         if len(events) < BATCH:
             return reminded
@@ -178,9 +212,15 @@ def deadlines_sweep(
         "surveys_closed": 0,
         "surveys_sent": 0,
         "scheduled": 0,
+        "replies_missed": 0,
+        "replies_reminded": 0,
     }
     _breach_backlog(now, counts)
     counts["reminded"] = remind_due(now=now)
+    # The next-reply promise (recovery.workflow.reply): the missed ones first,
+    # so a reminder is never sent for a reply already late.
+    counts["replies_missed"] = reply_breach_due(now=now)
+    counts["replies_reminded"] = reply_remind_due(now=now)
     counts["surveys_closed"] = close_unanswered_surveys(now=now)
     counts["surveys_sent"] = send_due_surveys(now=now)
     if schedule is not None:

@@ -238,7 +238,9 @@ def due_state(ticket: Ticket, now: datetime) -> str:
     """
     due = ticket.callback_due_at
     if due is None:
-        return "breached" if ticket.breached_at else ""
+        # The answer owed to a customer's message, once overdue (recovery.workflow.reply).
+        reply_late = ticket.reply_due_at is not None and ticket.reply_due_at <= now
+        return "breached" if ticket.breached_at or reply_late else ""
     start = callback_start(opened_at=ticket.opened_at, second_attempt_at=ticket.second_attempt_at)
     if due <= now or (ticket.breached_at and ticket.breached_at >= start):
         return "breached"

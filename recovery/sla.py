@@ -22,17 +22,28 @@ from recovery.choices import Priority
 from recovery.models import SlaSettings
 
 
-def window_end(*, start: datetime, hours: float, sla: SlaSettings) -> datetime:
+def window_end(*, start: datetime, hours: float | timedelta, sla: SlaSettings) -> datetime:
     """``start`` plus ``hours`` of the SLA clock: real hours, or opening hours when on.
 
     Counted in UTC: Python adds a timedelta to a zoned datetime in wall-clock
     time, which would make a 48-hour promise 47 real hours across a DST change.
+    ``hours`` may be a timedelta (what a paused reply window had left).
     """
+    duration = hours if isinstance(hours, timedelta) else timedelta(hours=hours)
     if sla.business_hours:
         return business_hours.open_time_add(
-            start, timedelta(hours=hours), calendar=business_hours.Calendar.from_sla(sla)
+            start, duration, calendar=business_hours.Calendar.from_sla(sla)
         )
-    return start.astimezone(UTC) + timedelta(hours=hours)
+    return start.astimezone(UTC) + duration
+
+
+def clock_between(*, start: datetime, end: datetime, sla: SlaSettings) -> timedelta:
+    """How much of the SLA clock runs from ``start`` to ``end``: ``window_end``'s inverse."""
+    if sla.business_hours:
+        return business_hours.open_time_between(
+            start, end, calendar=business_hours.Calendar.from_sla(sla)
+        )
+    return max(end - start, timedelta(0))
 
 
 def callback_due_at(
@@ -127,6 +138,55 @@ def second_attempt_columns(
     )
     del columns["callback_promised_at"]
     return {**columns, "reminders_sent": 0}
+
+
+def reply_reminder_after(
+    *, due: datetime, priority: str, after: datetime, sla: SlaSettings
+) -> datetime | None:
+    """The next reminder of a reply owed by ``due``, after ``after``; None when none is left.
+
+    A reminder falls at each configured share of the priority's reply window,
+    counted back from the deadline: at 50 % and 75 % of a 24-hour window, when
+    12 and 6 hours are left. Counted from the end rather than the start, the
+    same rule holds for a window resumed after a pause (only what was left of
+    it runs) and for a sweep that comes late (the reminders already passed are
+    not sent in a burst: the next one still ahead is).
+    """
+    window = timedelta(hours=sla.reply_hours_for(priority))
+    left = clock_between(start=after, end=due, sla=sla)
+    for fraction in sla.reminder_fractions():
+        still_left_then = window * (1 - fraction)
+        if still_left_then < left:
+            at = window_end(start=after, hours=left - still_left_then, sla=sla)
+            if sla.business_hours:
+                at = business_hours.next_opening(at, calendar=business_hours.Calendar.from_sla(sla))
+            return at if at < due else None
+    return None
+
+
+def reply_columns(
+    *,
+    start: datetime,
+    priority: str,
+    remaining: timedelta | None = None,
+    sla: SlaSettings | None = None,
+) -> dict[str, datetime | None]:
+    """The next-reply deadline owed from ``start`` and its first reminder, as column values.
+
+    A customer's message owes an answer within the priority's reply window
+    (``SlaSettings.reply_hours_for``), counted like the callback (real or
+    opening hours); a wait on the customer ended by the agent resumes with
+    ``remaining``, what the window had left when it was paused.
+    """
+    sla = sla or SlaSettings.current()
+    hours = remaining if remaining is not None else sla.reply_hours_for(priority)
+    due = window_end(start=start, hours=hours, sla=sla)
+    return {
+        "reply_due_at": due,
+        "reply_reminder_due_at": reply_reminder_after(
+            due=due, priority=priority, after=start, sla=sla
+        ),
+    }
 
 
 def follow_up_due_at(*, settled_at: datetime, sla: SlaSettings | None = None) -> datetime:

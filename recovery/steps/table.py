@@ -12,6 +12,7 @@ from recovery.models import RootCause
 from recovery.steps import adapters
 from recovery.steps.step import LINE, Page, Step
 
+from recovery.workflow.waiting import ticket_await_customer
 
 def _tel() -> forms.TextInput:
     return forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
@@ -281,6 +282,33 @@ STEPS = (
         ),
     ),
     # Fixing the record (recovery.workflow.record): no workflow column, so
+    # The next-reply clock's pause (recovery.workflow.waiting).
+    Step(
+        "waiting",
+        "waiting/",
+        adapters.on_ticket(ticket_await_customer, "waiting"),
+        "Wait on the customer (true) or stop waiting (false): the next-reply deadline pauses",
+        body="WaitingInput",
+        fields=(Flag("waiting", api_help="True: we wait on the customer's answer."),),
+        pages=(
+            Page(
+                "ticket_await_customer",
+                "await",
+                _("Waiting on the customer: the reply deadline is paused."),
+                route="waiting/",
+                asks=(),
+                preset=lambda actor: {"waiting": True},
+            ),
+            Page(
+                "ticket_stop_waiting",
+                "stop_waiting",
+                _("No longer waiting on the customer."),
+                route="waiting/stop/",
+                asks=(),
+                preset=lambda actor: {"waiting": False},
+            ),
+        ),
+    ),
     # never stale by version, nor making a colleague's step stale.
     Step(
         "category",

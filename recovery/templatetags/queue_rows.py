@@ -48,6 +48,8 @@ def queue_rows(tickets, now):
     }
     # The ticket URL differs only by reference: reverse once, fill in per row.
     url_pattern = reverse("agent:ticket", args=["REFERENCE"])
+        "reply": _("reply owed"),
+        "waiting": _("Waiting on the customer"),
     return format_html_join("", "{}", ((_row(t, now, words, url_pattern),) for t in tickets))
 
 
@@ -84,7 +86,9 @@ def _due_cell(ticket, now, words):
         local = timezone.localtime(ticket.due_at)
         phrase = due_phrase(ticket.due_at, now)
         if not ticket.callback_due_at:
-            phrase = f"{phrase} · {words['follow_up']}"
+            # Which deadline due_at is (recovery.workflow.columns.DUE_SOURCES).
+            owed = words["reply"] if ticket.due_at == ticket.reply_due_at else words["follow_up"]
+            phrase = f"{phrase} · {owed}"
         return format_html(
             '<span class="due{}"><time datetime="{}" data-countdown data-overdue="{}">{}</time>'
             '<span class="due__rel">{}</span>{}</span>',
@@ -114,6 +118,8 @@ def _second_attempt_badge(ticket, words):
     if not ticket.second_attempt_at:
         return ""
     return format_html(
+    if ticket.awaiting_customer_since:
+        return format_html('<span class="due due--paused">{}</span>', words["waiting"])
         ' <span class="badge badge--second-attempt">{}</span>', words["second_attempt"]
     )
 

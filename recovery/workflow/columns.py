@@ -16,11 +16,22 @@ from typing import Any
 from django.db.models import DateTimeField, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from recovery.choices import CLOSED_STATUSES
 from recovery.models import Ticket
 
 # What the queue sorts by: the first of these deadlines still set. The callback
-# while it is owed, then the follow-up's next moment (its survey, its window's end).
-DUE_SOURCES = ("callback_due_at", "follow_up_due_at")
+# while it is owed, then the answer owed to a customer's message
+# (recovery.workflow.reply), then the follow-up's next moment (its survey, its
+# window's end).
+DUE_SOURCES = ("callback_due_at", "reply_due_at", "follow_up_due_at")
+
+# The next-reply clock (recovery.workflow.reply), stopped when the ticket closes.
+REPLY_CLOCK = (
+    "reply_due_at",
+    "reply_reminder_due_at",
+    "awaiting_customer_since",
+    "reply_remaining",
+)
 
 
 def due_at_for(
@@ -47,9 +58,15 @@ def _derived(
     columns: Mapping[str, Any], *, at: datetime, quiet: bool, ticket: Ticket | None = None
 ) -> dict[str, Any]:
     columns = dict(columns)
+    if columns.get("status") in CLOSED_STATUSES:
+        # A closed ticket owes no reply, nor waits on the customer.
+        columns |= dict.fromkeys(REPLY_CLOCK)
     if "callback_due_at" in columns and columns["callback_due_at"] is None:
         # A callback no longer owed needs no reminder.
         columns["reminder_due_at"] = None
+    if "reply_due_at" in columns and columns["reply_due_at"] is None:
+        # Nor does a reply no longer owed.
+        columns["reply_reminder_due_at"] = None
     if set(DUE_SOURCES) & set(columns):
         columns["due_at"] = due_at_for(columns, ticket=ticket)
     if not quiet:

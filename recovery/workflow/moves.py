@@ -30,6 +30,7 @@ from recovery.signals import events_announce
 from recovery.sla import callback_columns, priority_for_complaint
 from recovery.workflow.columns import due_at_for, tickets_write
 from shared.roles import Actor
+from recovery.workflow.reply import ticket_reply_answered, ticket_reply_owed
 
 S = Status
 CS = CompensationStatus
@@ -111,6 +112,11 @@ WORKFLOW_COLUMNS = frozenset(
         "second_attempt_at",
     }
 )
+        # The next-reply clock, paused and resumed by recovery.workflow.waiting.
+        "reply_due_at",
+        "reply_reminder_due_at",
+        "awaiting_customer_since",
+        "reply_remaining",
 
 # For the refusal message: "A ticket that is <current> cannot be <target>: <hint>"
 _CURRENT: dict[str, Promise] = {
@@ -254,6 +260,8 @@ def event_record(
 
 
 def required_text(value: str | None, *, field: str, message: str | Promise) -> str:
+    # An answer to the customer stops the reply clock, whichever step wrote it.
+    ticket_reply_answered(ticket=ticket, event=event)
     """``value`` stripped, or a ValidationError keyed by ``field`` if it is blank."""
     value = (value or "").strip()
     if not value:
@@ -345,3 +353,5 @@ def ticket_customer_message(
             extra={"message_event": event.pk},
         )
     return event
+    # Once acknowledged, the message owes an answer (recovery.workflow.reply).
+    ticket_reply_owed(ticket=ticket, at=event.created_at)

@@ -19,6 +19,8 @@ def form_data(**changes):
     data = {
         "high_hours": "24",
         "standard_hours": "48",
+        "high_reply_hours": "24",
+        "standard_reply_hours": "24",
         "first_reminder_percent": "50",
         "second_reminder_percent": "75",
         "time_zone": "Europe/Paris",
@@ -53,7 +55,13 @@ def test_manager_opens_the_sla_settings_page_with_its_sections(manager_client):
     response = manager_client.get(CHANGE_URL)
     assert response.status_code == 200
     fieldsets = [fieldset.name for fieldset in response.context["adminform"]]
-    assert fieldsets == ["Callback windows", "Reminders", "Opening hours", "Follow-up"]
+    assert fieldsets == [
+        "Callback windows",
+        "Next-reply windows",
+        "Reminders",
+        "Opening hours",
+        "Follow-up",
+    ]
     inlines = [inline.opts.model for inline in response.context["inline_admin_formsets"]]
     assert inlines == [OpeningHours, Holiday]
 
@@ -162,3 +170,10 @@ def test_managers_permissions_are_granted_even_before_auth_has_made_them():
     ensure_roles_and_sla(sender=apps.get_app_config("recovery"), using="default")
     managers = Group.objects.get(name=MANAGERS)
     assert managers.permissions.filter(codename="change_openinghours").exists()
+
+
+def test_manager_sets_the_next_reply_windows_per_priority(manager_client):
+    data = form_data(high_reply_hours="4", standard_reply_hours="12")
+    assert manager_client.post(CHANGE_URL, data).status_code == 302
+    sla = SlaSettings.current()
+    assert (sla.reply_hours_for("high"), sla.reply_hours_for("standard")) == (4, 12)
