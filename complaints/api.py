@@ -8,7 +8,9 @@ instead (an email or a phone number; consent as the customer gave it), say
 which channel the complaint came by, and are not rate limited (their token
 is throttled).
 The form's honeypot and minimum fill time are for browsers and do not apply.
-Attachments are not accepted in v1: the body is JSON only.
+The body is JSON, or multipart/form-data to send files (``attachments``,
+repeated once per file): the form's rule checks them (``complaints.uploads``)
+before anything is saved, and a refused file answers 400 under ``attachments``.
 
 An ``Idempotency-Key`` header makes a retry safe. The key is stored on the
 complaint (``Complaint.idempotency_key``, unique, so two racing requests
@@ -44,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -58,6 +61,7 @@ from complaints.services import (
     complaint_file,
     intake_answers,
 )
+from complaints.uploads import ALLOWED_TYPES, Checked, uploads_check
 from shared.choices import Priority
 from shared.client_ip import client_ip
 from shared.phones import to_e164
@@ -86,6 +90,39 @@ class KeyReused(APIException):
         "This Idempotency-Key was already used for a different complaint. "
         "Send a new key with a new complaint."
     )
+
+
+class AttachmentsField(serializers.ListField):
+    """Files in a multipart/form-data body, one part per file under the same name.
+
+    Checked by the form's rule (``complaints.uploads.uploads_check``): how
+    many, how large, not empty, and an image or a PDF by content, whatever the
+    name says. The value is ``[(file, extension)]``, as ``complaint_file`` and
+    ``complaints.services.attachments_store`` take it. Empty files pass the
+    parsing so that the rule's own message names them.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "Files, as multipart/form-data (this name once per file): at most "
+            f"{settings.AMENDS['MAX_ATTACHMENTS']}, each up to "
+            f"{settings.AMENDS['MAX_ATTACHMENT_BYTES'] // 2**20} MB, of the types "
+            f"{', '.join(ALLOWED_TYPES)} (checked by content).",
+        )
+        super().__init__(
+            child=serializers.FileField(allow_empty_file=True, use_url=False),
+            required=False,
+            default=list,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data: Any) -> list[Checked]:
+        files = super().to_internal_value(data)
+        try:
+            return uploads_check(files)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 def _optional(**kwargs: Any) -> dict[str, Any]:
@@ -146,6 +183,7 @@ class ComplaintInput(serializers.Serializer):
         help_text="How the complaint reached us; staff only, by default api. Without a "
         "staff token or session it is always web, and any other value is refused.",
     )
+    attachments = AttachmentsField()
 
     def validate_name(self, value: str) -> str:
         # Spacing only, so that a retry spelled differently has the same fingerprint;
@@ -217,13 +255,18 @@ def idempotency_key(request: Request, ip: str | None) -> str | None:
 
 
 def fingerprint(data: Mapping[str, Any]) -> str:
-    """A hash of the validated body: the same complaint, however its JSON was spelled."""
+    """A hash of the validated body: the same complaint, however its JSON was spelled.
+
+    Files count by their names and sizes: a retry sends the same ones.
+    """
     canonical = {k: (v.pk if isinstance(v, Category) else v) for k, v in data.items()}
+    canonical["attachments"] = [[f.name, f.size] for f, _ext in data.get("attachments", ())]
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class ComplaintCreateView(APIView):
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser, MultiPartParser]
     error_statuses = (422,)
 
     @extend_schema(
@@ -231,7 +274,8 @@ class ComplaintCreateView(APIView):
         summary="File a complaint",
         description="Anonymous callers follow the public form's rules and rate limits "
         "(email and consent required); agents follow the phone intake's (an email or a "
-        "phone number). JSON only: no attachments in v1.",
+        "phone number). Send JSON, or multipart/form-data with `attachments` (one part "
+        "per file) to send photos or PDFs; a refused file answers 400 and nothing is filed.",
         parameters=[
             OpenApiParameter(
                 KEY_HEADER,
@@ -284,6 +328,7 @@ class ComplaintCreateView(APIView):
                 channel=data["channel"],
                 language=data.get("language") or get_language() or settings.LANGUAGE_CODE,
                 timezone_name=data["timezone"],
+                attachments=data["attachments"],
                 idempotency_key=key,
                 idempotency_fingerprint=fingerprint(data),
                 # An agent is signed in (is_agent says so); the check tells mypy too.

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -322,18 +322,40 @@ def _create(
         customer=customer,
         **complaint_fields,
     )
-    for upload, extension in attachments:
-        attachment = Attachment(
-            complaint=complaint,
-            stored_name=stored_name(extension),
-            original_name=(upload.name or "")[:255],
-            content_type=getattr(upload, "sniffed_type", "") or upload.content_type or "",
-            size=upload.size,
-        )
-        attachment.file.save(attachment.stored_name, upload, save=False)
-        attachment.save()
+    attachments_store(complaint=complaint, files=attachments)
     # Recovery opens the ticket here, in this transaction (recovery.receivers).
     complaint_filed.send(
         sender=Complaint, complaint=complaint, logged_by=complaint_fields["logged_by"]
     )
     return complaint, True
+
+
+def attachments_store(
+    *,
+    complaint: Complaint,
+    files: Iterable[tuple[Any, str]],
+    added_by: User | None = None,
+) -> list[Attachment]:
+    """Save files already checked (``complaints.uploads.uploads_check``) on ``complaint``.
+
+    ``added_by`` is the agent who sent them with a message to the customer;
+    the customer's own files (the form, the API, a reply) have none, and no
+    ``added_at`` either: theirs came with the complaint or its message.
+    Call it inside the transaction that records what the files came with, so
+    a refusal after it leaves no row behind.
+    """
+    stored = []
+    for upload, extension in files:
+        attachment = Attachment(
+            complaint=complaint,
+            stored_name=stored_name(extension),
+            original_name=(upload.name or "attachment")[:255],
+            content_type=getattr(upload, "sniffed_type", "") or upload.content_type or "",
+            size=upload.size,
+            added_by=added_by,
+            added_at=timezone.now() if added_by is not None else None,
+        )
+        attachment.file.save(attachment.stored_name, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored

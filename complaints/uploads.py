@@ -7,6 +7,7 @@ bytes with ``filetype``.
 
 import mimetypes
 import secrets
+from collections.abc import Sequence
 
 import filetype
 from django.conf import settings
@@ -56,6 +57,11 @@ def size_units() -> dict[str, tuple[int, str]]:
     }
 
 
+def too_many_message() -> str:
+    limit = settings.AMENDS["MAX_ATTACHMENTS"]
+    return _("Attach at most %(limit)d files.") % {"limit": limit}
+
+
 def too_large_message(name: str) -> str:
     limit = format_size(settings.AMENDS["MAX_ATTACHMENT_BYTES"])
     return _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": limit}
@@ -86,6 +92,40 @@ def check_attachment(upload: File) -> tuple[str, str]:
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise ValidationError(bad_type_message(name), code="bad_type")
     return kind.mime, ALLOWED_TYPES[kind.mime]
+
+
+# A file that passed, with the extension its content says: what complaint_file takes.
+Checked = tuple[File, str]
+
+
+def uploads_count_check(files: Sequence[File]) -> None:
+    """Refuse one file too many before reading any of them."""
+    if len(files) > settings.AMENDS["MAX_ATTACHMENTS"]:
+        raise ValidationError(too_many_message(), code="too_many")
+
+
+def uploads_check(files: Sequence[File]) -> list[Checked]:
+    """The one rule for the files sent together (the form's, the API's, an agent's message).
+
+    At most ``MAX_ATTACHMENTS``, each checked by ``check_attachment``; every
+    refused file is named in the one ValidationError, so the sender fixes them
+    all at once. Each file that passes carries its sniffed type
+    (``sniffed_type``), which is what gets stored, not the type the sender claimed.
+    """
+    uploads_count_check(files)
+    errors: list[ValidationError] = []
+    checked: list[Checked] = []
+    for upload in files:
+        try:
+            mime, extension = check_attachment(upload)
+        except ValidationError as error:
+            errors.extend(error.error_list)
+            continue
+        upload.sniffed_type = mime  # type: ignore[attr-defined]
+        checked.append((upload, extension))
+    if errors:
+        raise ValidationError(errors)
+    return checked
 
 
 def stored_name(extension: str) -> str:

@@ -134,7 +134,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Your role does not allow this (or the approval is above your limit).",
     "404": "No such ticket or compensation.",
     "409": "The ticket cannot make this move now, or changed since `version`.",
-    "415": "The body must be JSON.",
+    "415": "The body must be JSON (or multipart/form-data where files are sent).",
     "422": "This Idempotency-Key was used with another body.",
     "429": "Too many requests: see `Retry-After`.",
 }

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from complaints.models import Complaint
+from complaints.models import Attachment, Complaint
 from notifications.models import Notification, NotificationKind
 from recovery.choices import NpsClass
 from recovery.formatting import due_phrase
@@ -235,8 +235,22 @@ def resolved(notification: Notification) -> Rendered:
 
 
 def agent_message(notification: Notification) -> Rendered:
-    """To the customer: a message an agent wrote them on the ticket page."""
-    return _progress(notification)
+    """To the customer: a message an agent wrote them on the ticket page, and its files.
+
+    Each file is linked to its download behind the tracking link: the email
+    carries no file itself (the tracking link already is the key to them).
+    """
+    complaint = notification.ticket.complaint
+    ids = notification.event.payload.get("attachments") or []
+    files = [
+        {
+            "name": a.original_name,
+            "url": settings.SITE_URL
+            + reverse("complaints:track_attachment", args=[complaint.tracking_token, a.pk]),
+        }
+        for a in Attachment.objects.filter(complaint=complaint, pk__in=ids)
+    ]
+    return _progress(notification, files=files)
 
 
 def approval_needed(notification: Notification) -> Rendered:

@@ -10,7 +10,7 @@ event a step records is announced (``recovery.signals``); the emails it owes
 are decided above, in ``notifications.owed``.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -20,12 +20,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.uploads import Checked
 from recovery.choices import EventKind, Status
 from recovery.compensation import compensations_decline_pending
 from recovery.contact import callback_attempt_record as callback_attempt_record
 from recovery.contact import owes_second_callback as owes_second_callback
 from recovery.contact import ticket_acknowledge as ticket_acknowledge
 from recovery.errors import IllegalTransition, StaleTicket
+from recovery.message_files import message_files_store
 from recovery.models import Ticket, TicketEvent
 from recovery.selectors import ledger_is_settled
 from recovery.sla import follow_up_due_at
@@ -236,19 +238,32 @@ def tickets_assign(
 
 @transaction.atomic
 def ticket_add_note(
-    *, ticket: Ticket, actor: Actor, text: str, customer_visible: bool = False
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    text: str,
+    customer_visible: bool = False,
+    attachments: Sequence[Checked] = (),
 ) -> TicketEvent:
     """Add an internal note, or (``customer_visible``) a message the customer sees.
 
     Notes change no workflow column and so do not bump the version: a note
-    never makes a colleague's step fail as stale.
+    never makes a colleague's step fail as stale. A message may carry files,
+    already checked (``complaints.uploads.uploads_check``): they become the
+    complaint's attachments, added by the agent, and the event keeps their ids
+    (``payload["attachments"]``) for the timelines and the email.
     """
     text = required_text(text, field="text", message=_("Write the note first."))
+    payload: dict[str, Any] = {"text": text}
+    if attachments:
+        payload["attachments"] = message_files_store(
+            ticket=ticket, actor=actor, files=attachments, customer_visible=customer_visible
+        )
     event = event_record(
         ticket=ticket,
         kind=EventKind.AGENT_MESSAGE if customer_visible else EventKind.NOTE,
         actor=actor,
         customer_visible=customer_visible,
-        payload={"text": text},
+        payload=payload,
     )
     return event

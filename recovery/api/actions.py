@@ -12,11 +12,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.views import APIView
 
 from recovery.api.permissions import IsAgent
 from recovery.api.serializers import TicketSerializer
 from recovery.api.views import REFERENCE_PARAMETER, ticket_or_404, ticket_response
+from recovery.message_files import Files
 from recovery.models import Compensation
 from recovery.steps import AGENT, STEPS, Step
 
@@ -70,11 +72,11 @@ def step_view(step):
     def post(self, request, reference, compensation_id=None):
         return TicketStepView.post(self, request, reference, compensation_id)
 
-    view = type(
-        f"Ticket_{step.name}_View",
-        (TicketStepView,),
-        {"step": step, "post": post, "permission_classes": [_PERMISSION[step.who]]},
-    )
+    attributes = {"step": step, "post": post, "permission_classes": [_PERMISSION[step.who]]}
+    if any(isinstance(field, Files) for field in step.fields):
+        # Files come as multipart/form-data; the rest of the body may still be JSON.
+        attributes["parser_classes"] = [JSONParser, MultiPartParser]
+    view = type(f"Ticket_{step.name}_View", (TicketStepView,), attributes)
     return view.as_view()
 
 

@@ -67,10 +67,12 @@ class CustomerSerializer(OutputSerializer):
         fields = ["id", "name", "email", "phone", "language", "timezone"]
 
 
+# ``added_by``: the agent who sent the file with a message (its event lists
+# the id in ``payload.attachments``); null for the customer's own files.
 class AttachmentSerializer(OutputSerializer):
     class Meta:
         model = Attachment
-        fields = ["id", "original_name", "content_type", "size"]
+        fields = ["id", "original_name", "content_type", "size", "added_by", "added_at"]
 
 
 class ComplaintSerializer(OutputSerializer):

@@ -170,4 +170,6 @@ def note_add(
         actor=actor,
         text=data["text"],
         customer_visible=data["customer_visible"],
+        # Only the message's form and the API's body read files.
+        attachments=data.get("attachments", ()),
     )

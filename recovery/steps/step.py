@@ -10,14 +10,15 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from recovery.forms import Amount, Assignee, Choice, Flag, Pick, Text, Words, api_input, page_form
+from recovery.message_files import Files
 from recovery.models import Compensation, Ticket
 
 # A ledger line's steps are posted under its address.
 LINE = "compensations/<int:compensation_id>/"
 AGENT = "agent"
 
-# What a step reads: one field, declared in ``recovery.forms``.
-Field = Text | Choice | Flag | Amount | Assignee | Pick
+# What a step reads: one field, declared in ``recovery.forms`` (files: ``recovery.message_files``).
+Field = Text | Choice | Flag | Amount | Assignee | Pick | Files
 
 
 class Perform(Protocol):

@@ -8,6 +8,7 @@ from recovery.choices import AcknowledgeMethod, CallbackOutcome, CompensationKin
 from recovery.compensation import compensation_approve, compensation_decline, compensation_fulfil
 from complaints.models import Category
 from recovery.forms import Amount, Assignee, Choice, Flag, Pick, Text, Words, textarea
+from recovery.message_files import Files
 from recovery.models import RootCause
 from recovery.steps import adapters
 from recovery.steps.step import LINE, Page, Step
@@ -376,6 +377,12 @@ STEPS = (
                 "customer_visible",
                 api_help="True: a message the customer sees on their tracking page.",
             ),
+            Files(
+                "attachments",
+                label=_("Files for the customer"),
+                api_help="Photos or PDF files sent with a message to the customer "
+                "(`customer_visible` true), as multipart/form-data: this name once per file.",
+            ),
         ),
         pages=(
             Page(
@@ -383,6 +390,7 @@ STEPS = (
                 "note",
                 _("Internal note added."),
                 route="note/",
+                asks=("text",),
                 fields=(
                     Text(
                         "text",

@@ -69,7 +69,7 @@ def run_step(request, reference, *, step, page, compensation_id=None):
         Ticket.objects.select_related("complaint__customer"), complaint__reference=reference
     )
     prefix = page.prefix if compensation_id is None else f"{page.prefix}-{compensation_id}"
-    form = step.page_form(page)(request.POST, prefix=prefix)
+    form = step.page_form(page)(request.POST, request.FILES, prefix=prefix)
     status = 400
     if form.is_valid():
         data = {**form.cleaned_data, **(page.preset(request.user) if page.preset else {})}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from complaints.selectors import customer_complaints
 from recovery.choices import PENDING_COMPENSATION_STATUSES, CompensationStatus, Status
+from recovery.message_files import events_files
 from recovery.selectors import (
     approval_allowances,
     compensations_approvable_by,
@@ -101,6 +102,8 @@ def ticket_page_context(*, ticket, user, bound, draft=None, canned=None):
         by_event.setdefault(email.event_id, []).append(email)
     for event in events:
         event.emails = by_event.get(event.pk, [])
+    # The files each message came with, from the complaint's (prefetched) attachments.
+    events_files(events, complaint.attachments.all())
     customer_email = complaint.customer.email
     return {
         "ticket": ticket,

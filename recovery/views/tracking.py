@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from recovery.message_files import events_files
 from recovery.tracking import (
     complaint_for_tracking,
     customer_timeline,
@@ -47,6 +48,10 @@ def complaint_track(request, token):
         return redirect("complaints:track", token=token)
     tracking_ledger(ticket)
     offered = offered_lines(ticket)
+    attachments = list(complaint.attachments.all())
+    events = customer_timeline(ticket)
+    # Files from our team are listed under the message they came with.
+    events_files(events, attachments)
     reached, steps = tracking_steps(ticket, offered=offered)
     response = render(
         request,
@@ -57,8 +62,8 @@ def complaint_track(request, token):
             "reached": reached,
             "steps": steps,
             "offered": offered,
-            "attachments": list(complaint.attachments.all()),
-            "events": customer_timeline(ticket),
+            "attachments": [a for a in attachments if a.added_by_id is None],
+            "events": events,
             "form": form,
             "customer_timezone": complaint.timezone or settings.TIME_ZONE,
         },

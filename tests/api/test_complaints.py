@@ -1,5 +1,7 @@
 """POST /api/v1/complaints/: the form's rules as JSON, rate limits, and the Idempotency-Key."""
 
+from urllib.parse import urlencode
+
 import pytest
 
 from complaints.models import Channel, Complaint
@@ -251,8 +253,11 @@ def test_malformed_idempotency_key_gets_400(anonymous, complaint_body):
     assert "Idempotency-Key" in error_of(response)["fields"]
 
 
-def test_form_encoded_body_gets_415(anonymous, complaint_body):
-    response = anonymous.post(URL, complaint_body())  # multipart, as a browser form would
+def test_url_encoded_body_gets_415(anonymous, complaint_body):
+    # JSON, or multipart to send files (tests/api/test_attachments.py); not a plain form.
+    response = anonymous.post(
+        URL, urlencode(complaint_body()), content_type="application/x-www-form-urlencoded"
+    )
 
     assert response.status_code == 415
     assert error_of(response)["code"] == "unsupported_media_type"
