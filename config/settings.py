@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from config import security
 from config.email_providers import FILE_BACKEND, email_settings, imap_mailbox
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     # Host header, which ALLOWED_HOSTS refuses for 127.0.0.1 (config/health.py).
     "config.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -369,10 +372,18 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# config/security.py: what a page may load and run, and which browser features it may use.
+CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY
+PERMISSIONS_POLICY = security.PERMISSIONS_POLICY
 if not DEBUG and env.bool("AMENDS_HTTPS", default=False):
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (README, operations).
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("AMENDS_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("AMENDS_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("AMENDS_HSTS_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("AMENDS_HSTS_PRELOAD", default=False)
 
 LOGGING = {
     "version": 1,

@@ -53,6 +53,15 @@ def new_page(browser):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(error))
+        # What the Content-Security-Policy refused (config/security.py) is an error too.
+        page.on(
+            "console",
+            lambda message: (
+                page.errors.append(f"console: {page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         page.on(
             "dialog",
             lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()),
