@@ -383,7 +383,8 @@ if not DEBUG and env.bool("AMENDS_HTTPS", default=False):
     SECURE_SSL_REDIRECT = env.bool("AMENDS_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("AMENDS_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("AMENDS_HSTS_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("AMENDS_HSTS_PRELOAD", default=False)
+    # Allows (does not make) a submission to the browsers' HSTS preload list.
+    SECURE_HSTS_PRELOAD = env.bool("AMENDS_HSTS_PRELOAD", default=True)
 
 LOGGING = {
     "version": 1,
