@@ -119,6 +119,17 @@ def review_breaches(request: HttpRequest) -> HttpResponse:
                 now=scope.now,
                 total=breach_selectors.at_risk_count(now=scope.now, filters=scope.filters),
             ),
+            # Missed next-reply deadlines, beside the callbacks: the latest page of them.
+            reply_breaches=breaches.reply_breaches_table(
+                list(
+                    breach_selectors.reply_breaches(period=scope.period, filters=scope.filters)[
+                        :BREACHES_PER_PAGE
+                    ]
+                ),
+                total=breach_selectors.reply_breach_count(
+                    period=scope.period, filters=scope.filters
+                ),
+            ),
             page=page,
             has_next=start + BREACHES_PER_PAGE < total,
             staff=_agent_choices(),
@@ -133,6 +144,7 @@ def review_breaches(request: HttpRequest) -> HttpResponse:
 def review_lessons(request: HttpRequest) -> HttpResponse:
     scope = Scope.from_request(request)
     figures = review_figures.review_lessons(period=scope.period, now=scope.now)
+    root_causes = lessons.root_cause_pareto_table(figures["mix"], figures["root_causes"])
     return render(
         request,
         "review/lessons.html",
@@ -144,6 +156,11 @@ def review_lessons(request: HttpRequest) -> HttpResponse:
             previous_period=scope.period.previous(),
             categories=lessons.category_pareto_table(figures["mix"], figures["categories"]),
             remedies=lessons.remedy_pareto_table(figures["mix"], figures["by_kind"]),
+            root_causes=root_causes,
+            root_cause_chart=charts.root_cause_chart(root_causes),
+            root_cause_trend=lessons.root_cause_trend_table(
+                figures["trend"], figures["root_causes"]
+            ),
         ),
     )
 

@@ -155,3 +155,61 @@ def at_risk_tickets(
 
 def at_risk_count(*, now: datetime | None = None, filters: BreachFilters = BreachFilters()) -> int:
     return _at_risk(now, filters).count()
+
+
+# --- The next-reply promise (recovery.workflow.reply) ----------------------------
+
+_REPLY_ROW_FIELDS = (
+    "pk",
+    "created_at",
+    "ticket__complaint__reference",
+    "ticket__status",
+    "ticket__assignee_id",
+    "ticket__assignee__username",
+    "ticket__assignee__first_name",
+    "ticket__assignee__last_name",
+    "ticket__complaint__category__name_en",
+    "ticket__complaint__category__name_fr",
+)
+
+
+def _reply_breach_events(period: Period, filters: BreachFilters) -> QuerySet[TicketEvent]:
+    events = TicketEvent.objects.filter(
+        in_period("created_at", period), kind=EventKind.REPLY_BREACHED
+    )
+    if filters.agent == NOBODY:
+        events = events.filter(ticket__assignee__isnull=True)
+    elif isinstance(filters.agent, int):
+        events = events.filter(ticket__assignee_id=filters.agent)
+    if filters.category is not None:
+        events = events.filter(ticket__complaint__category_id=filters.category)
+    if filters.priority:
+        events = events.filter(payload__priority=filters.priority)
+    return events
+
+
+def reply_breaches(
+    *, period: Period, filters: BreachFilters = BreachFilters()
+) -> QuerySet[TicketEvent, Row]:
+    """Every customer message left unanswered past its reply deadline in the period, latest first.
+
+    One row per missed window, from its REPLY_BREACHED event (a ticket may
+    miss several), with the deadline and the priority it had then (from the
+    event's payload) and the ticket's agent and status now.
+    """
+    return (
+        _reply_breach_events(period, filters)
+        .annotate(
+            due_at=KT("payload__due_at"),
+            priority_then=KT("payload__priority"),
+            escalated=KT("payload__escalated"),
+        )
+        .values(*_REPLY_ROW_FIELDS, "due_at", "priority_then", "escalated")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reply_breach_count(*, period: Period, filters: BreachFilters = BreachFilters()) -> int:
+    """How many ``reply_breaches`` there are."""
+    return _reply_breach_events(period, filters).count()
+

@@ -40,6 +40,11 @@ def _at_risk(scope: Scope) -> Table:
     return breaches.at_risk_table(rows.iterator(chunk_size=2000), now=scope.now)
 
 
+def _reply_breaches(scope: Scope) -> Table:
+    rows = breach_selectors.reply_breaches(period=scope.period, filters=scope.filters)
+    return breaches.reply_breaches_table(rows.iterator(chunk_size=2000))
+
+
 def _lessons(build: Callable[..., Table], key: str) -> Export:
     def export(scope: Scope) -> Table:
         figures_ = figures.review_lessons(period=scope.period, now=scope.now)
@@ -63,6 +68,7 @@ EXPORTS: dict[str, Export] = {
     "nps_before_after": _from_indicators(indicators.nps_table, "surveys"),
     "breaches": _breaches,
     "at_risk": _at_risk,
+    "reply_breaches": _reply_breaches,
     "categories": _lessons(lessons.category_pareto_table, "categories"),
     "remedies": _lessons(lessons.remedy_pareto_table, "by_kind"),
     "agents": lambda scope: agents.agents_table(

@@ -133,3 +133,53 @@ def at_risk_table(rows: Iterable[Row], *, now: datetime, total: int | None = Non
         _rows(row_of, rows),
         total=total,
     )
+
+
+def reply_breaches_table(rows: Iterable[Row], *, total: int | None = None) -> Table:
+    """``rows`` from ``selectors.breaches.reply_breaches``: one row per missed reply deadline."""
+    cells = _Cells()
+
+    def row_of(row: Row) -> list[object]:
+        reference = row["ticket__complaint__reference"]
+        agent = (
+            cells.nobody
+            if row["ticket__assignee_id"] is None
+            else person(
+                row["ticket__assignee__first_name"],
+                row["ticket__assignee__last_name"],
+                row["ticket__assignee__username"],
+            )
+        )
+        due = datetime.fromisoformat(row["due_at"]) if row["due_at"] else None
+        return [
+            Link(reference, cells.ticket_url.replace(_PLACEHOLDER, quote(reference))),
+            cells.when(row["created_at"]),
+            cells.when(due),
+            agent,
+            cells.yes if row["escalated"] in (True, "true") else cells.no,
+            row[
+                "ticket__complaint__category__name_fr"
+                if cells.french
+                else "ticket__complaint__category__name_en"
+            ],
+            cells.priorities.get(row["priority_then"], row["priority_then"]),
+            cells.statuses.get(row["ticket__status"], row["ticket__status"]),
+        ]
+
+    return Table(
+        "reply_breaches",
+        _("Missed reply deadlines"),
+        [
+            Column(_("Reference")),
+            Column(_("Missed")),
+            Column(_("Reply due by")),
+            Column(_("Agent now")),
+            Column(_("Nobody had it then")),
+            Column(_("Category")),
+            Column(_("Priority then")),
+            Column(_("Status now")),
+        ],
+        _rows(row_of, rows),
+        total=total,
+    )
+

@@ -178,6 +178,18 @@ def history(db):
     )
     _status(t[4], Status.FOLLOW_UP, Status.RESOLVED, at(3, 18))
     _status(t[4], Status.RESOLVED, Status.ACKNOWLEDGED, at(3, 19))
+    # ... and the customer's message of the 19th went unanswered past its 24 h reply window.
+    event_record(
+        ticket=t[4],
+        kind=EventKind.REPLY_BREACHED,
+        payload={
+            "due_at": at(3, 20, 9).isoformat(),
+            "priority": Priority.HIGH,
+            "escalated": False,
+            "late_seconds": 0.0,
+        },
+        at=at(3, 20, 9),
+    )
     _status(t[4], Status.FOLLOW_UP, Status.RESOLVED, at(3, 25))
     _answer(t[4], answered_at=at(3, 26), csat=4, nps=8)
     _given(t[4], CompensationKind.REFUND, "10", "GBP", at(3, 20))

@@ -24,6 +24,7 @@ PAGE_OF = {
     "nps_before_after": "indicators",
     "breaches": "breaches",
     "at_risk": "breaches",
+    "reply_breaches": "breaches",
     "categories": "lessons",
     "remedies": "lessons",
     "agents": "agents",
@@ -219,3 +220,17 @@ def test_every_indicator_has_its_definition_one_click_away(manager_client, histo
     for item in response.context["indicators"]:
         assert f'aria-describedby="kpi-{item["key"]}-definition"' in response.text
         assert f'<p id="kpi-{item["key"]}-definition" class="small">' in response.text
+
+
+def test_missed_replies_are_listed_beside_the_breached_callbacks(manager_client, history):
+    page = manager_client.get(f"{reverse('review:breaches')}?{MARCH_QUERY}")
+    rows = page_tables(page)["reply_breaches"][1:]
+    assert len(rows) == 1
+    reference = history.tickets[4].complaint.reference
+    assert rows[0][:5] == [reference, "2026-03-20 09:00", "2026-03-20 09:00", "Ana Lopez", "no"]
+    assert "1 reply deadline missed in this period." in page.text
+    # Filtered like the callbacks: another agent's breaches hide it.
+    ben = history.ben.pk
+    other = manager_client.get(f"{reverse('review:breaches')}?{MARCH_QUERY}&agent={ben}")
+    assert page_tables(other)["reply_breaches"][1:] == [["Nothing in this period."]]
+

@@ -13,17 +13,18 @@ pytestmark = pytest.mark.django_db
 # Session, user and the user's groups, then the page's own reads (see each
 # view's selectors: one aggregate per table, plus the category and staff
 # names), and for all but the breaches whether the daily summary is built.
+# The breaches page also lists the missed reply deadlines: their page and count.
 PAGE_QUERIES = {
     "indicators": 3 + 1 + 9,
-    "breaches": 3 + 6,
     "lessons": 3 + 1 + 3,
+    "breaches": 3 + 6 + 2,
     "agents": 3 + 1 + 5,
 }
 # Read from the summary: one sum per summary table instead.
 SUMMARY_QUERIES = {
     "indicators": 3 + 1 + 7,
-    "breaches": 3 + 6,
     "lessons": 3 + 1 + 3,
+    "breaches": 3 + 6 + 2,
     "agents": 3 + 1 + 5,
 }
 # And when the period reaches the day of the summary's last refresh, the
