@@ -371,6 +371,8 @@ BUILDERS: dict[str, Callable[[Notification], Rendered]] = {
     NotificationKind.CUSTOMER_REPLIED: customer_replied,
     NotificationKind.SURVEY_DETRACTOR: survey_detractor,
     NotificationKind.SECOND_ATTEMPT: second_attempt,
+    NotificationKind.REPLY_REMINDER: reply_reminder,
+    NotificationKind.REPLY_BREACH_ALERT: reply_breach_alert,
 }
 
 
@@ -378,5 +380,3 @@ def build(notification: Notification) -> tuple[str, EmailMultiAlternatives]:
     """The email for ``notification``, ready to send."""
     subject, text, html = BUILDERS[notification.kind](notification)
     return subject, _message(notification, subject, text, html)
-    NotificationKind.REPLY_REMINDER: reply_reminder,
-    NotificationKind.REPLY_BREACH_ALERT: reply_breach_alert,

@@ -40,6 +40,8 @@ def queue_rows(tickets, now):
     words = {
         "claim": _("Claim"),
         "follow_up": _("follow-up"),
+        "reply": _("reply owed"),
+        "waiting": _("Waiting on the customer"),
         "called": _("Called back"),
         "breached": _("Breached"),
         "overdue": _("Overdue"),
@@ -48,8 +50,6 @@ def queue_rows(tickets, now):
     }
     # The ticket URL differs only by reference: reverse once, fill in per row.
     url_pattern = reverse("agent:ticket", args=["REFERENCE"])
-        "reply": _("reply owed"),
-        "waiting": _("Waiting on the customer"),
     return format_html_join("", "{}", ((_row(t, now, words, url_pattern),) for t in tickets))
 
 
@@ -99,6 +99,8 @@ def _due_cell(ticket, now, words):
             phrase,
             _reminder_badge(ticket, words),
         )
+    if ticket.awaiting_customer_since:
+        return format_html('<span class="due due--paused">{}</span>', words["waiting"])
     if ticket.breached_at:
         return format_html('<span class="due due--overdue">{}</span>', words["breached"])
     return format_html('<span class="muted">{}</span>', words["called"])
@@ -118,8 +120,6 @@ def _second_attempt_badge(ticket, words):
     if not ticket.second_attempt_at:
         return ""
     return format_html(
-    if ticket.awaiting_customer_since:
-        return format_html('<span class="due due--paused">{}</span>', words["waiting"])
         ' <span class="badge badge--second-attempt">{}</span>', words["second_attempt"]
     )
 
