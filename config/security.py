@@ -12,9 +12,24 @@ Swagger UI and Redoc) relax ``style-src`` for themselves only (config/api.py).
 import base64
 import hashlib
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
+
+# What config/settings.py takes from here.
+__all__ = [
+    "AUTHENTICATION_BACKENDS",
+    "AXES_CLIENT_IP_CALLABLE",
+    "AXES_COOLOFF_TIME",
+    "AXES_FAILURE_LIMIT",
+    "AXES_LOCKOUT_PARAMETERS",
+    "AXES_LOCKOUT_TEMPLATE",
+    "AXES_RESET_ON_SUCCESS",
+    "AXES_VERBOSE",
+    "CONTENT_SECURITY_POLICY",
+    "PERMISSIONS_POLICY",
+]
 
 
 def _error_page_style_hash() -> str:
@@ -59,3 +74,22 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
+
+
+# Sign-in throttling (django-axes): five wrong passwords lock that username,
+# from anywhere, and that address, for any username, for 15 minutes; on the
+# staff login, the admin's, and any other form that authenticates. The address
+# is ours to say (shared.client_ip): X-Forwarded-For counts only through the
+# configured number of proxies, so a forged header cannot make a new address.
+# django-axes first: it refuses a locked-out sign-in before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "shared.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False

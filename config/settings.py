@@ -10,8 +10,10 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from config import security
 from config.email_providers import FILE_BACKEND, email_settings, imap_mailbox
+
+# django-csp's, -permissions-policy's and -axes's settings: pages' policies, sign-in throttling.
+from config.security import *  # noqa: F403 (the names in its __all__)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("AMENDS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -36,6 +38,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "config.apps.AmendsAdminConfig",  # django.contrib.admin, open to managers
     "django.contrib.auth",
+    "axes",  # sign-in throttling (config/security.py)
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -326,7 +330,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-
 # --- Amends -----------------------------------------------------------------
 AMENDS = {
     # The deadline clock is stopped when no sweep ran for this long (beat runs it
@@ -372,9 +375,6 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-# config/security.py: what a page may load and run, and which browser features it may use.
-CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY
-PERMISSIONS_POLICY = security.PERMISSIONS_POLICY
 if not DEBUG and env.bool("AMENDS_HTTPS", default=False):
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (README, operations).
     SESSION_COOKIE_SECURE = True

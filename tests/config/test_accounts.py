@@ -40,7 +40,10 @@ def test_forgotten_password_is_reset_through_the_emailed_link(client):
         follow=True,
     )
     assert done.status_code == 200
-    assert client.login(username="alex", password="a-new-long-passphrase")
+    signed_in = client.post(
+        reverse("login"), {"username": "alex", "password": "a-new-long-passphrase"}
+    )
+    assert signed_in.status_code == 302
 
 
 def test_unknown_email_gets_the_same_answer_and_no_email(client):
