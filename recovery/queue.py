@@ -1,8 +1,9 @@
 """The agents' queue: which open tickets to show, in what order, and how many of each.
 
 Every read here is one query whatever the size of the data: the page of tickets
-is an index range scan of ``ticket_queue_idx`` (open tickets by ``due_at``)
-that stops after a page, and the counters are one aggregate over open tickets.
+is an index range scan of ``ticket_queue_idx`` (open tickets by ``due_at``, or
+the index of the column sorted by: ``recovery.queue_sorts``) that stops after a
+page, and the counters are one aggregate over open tickets.
 A search is first narrowed to one indexed condition (a reference, an email, a
 phone number), else to fragments the trigram and full-text indexes of
 ``complaints.search`` answer: it never scans the customers or the complaints.
@@ -17,7 +18,7 @@ from typing import Self
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -25,6 +26,8 @@ from complaints.models import Complaint, Customer
 from complaints.search import complaints_matching, customers_matching
 from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
+from recovery.models.tickets import unread_q
+from recovery.queue_sorts import DEFAULT_SORT, SORTS, tickets_sorted
 from recovery.selectors import LineWithAuthority, compensations_with_authority
 from recovery.sla import PROMISE_UNBROKEN, callback_start
 from recovery.workflow.moves import awaiting_approval_exists
@@ -56,13 +59,23 @@ class QueueFilters:
     breached: bool = False
     # Tickets with an email that failed, bounced or was marked as spam.
     email_trouble: bool = False
+    # A customer message the assignee has not read yet (the row's marker).
+    unread: bool = False
     query: str = ""
+    # A column of recovery.queue_sorts.SORTS; "-" before it in the query string: descending.
+    sort: str = DEFAULT_SORT
+    descending: bool = False
 
     @classmethod
     def from_params(cls, params: QueryDict) -> Self:
         """Read filters from a QueryDict, ignoring what is not a known value."""
         statuses = {s.value for s in Status if s in OPEN_STATUSES}
         category = params.get("category", "")
+        sort = params.get("sort", "")
+        descending = sort.startswith("-")
+        sort = sort.removeprefix("-")
+        if sort not in SORTS:
+            sort, descending = DEFAULT_SORT, False
         return cls(
             scope=params.get("scope", "") if params.get("scope") in SCOPES else "all",
             status=params.get("status", "") if params.get("status") in statuses else "",
@@ -73,7 +86,10 @@ class QueueFilters:
             channel=params.get("channel", "")[:8] if params.get("channel") else "",
             breached=params.get("breached") in ("1", "on", "true"),
             email_trouble=params.get("emails") == "failed",
+            unread=params.get("unread") in ("1", "on", "true"),
             query=" ".join(params.get("q", "").split())[:100],
+            sort=sort,
+            descending=descending,
         )
 
 
@@ -158,6 +174,9 @@ def filters_q(filters: QueueFilters, *, user: User, now: datetime) -> Q:
         condition &= Q(complaint__channel=filters.channel)
     if filters.breached:
         condition &= breached_q(now)
+    if filters.unread:
+        # Word for word the condition of ticket_unread_idx, so PostgreSQL reads that index.
+        condition &= unread_q()
     if filters.email_trouble:
         # A range of notification_trouble_idx: the few emails that went wrong
         # (the outbox's rows, reached through their tickets: recovery imports
@@ -260,8 +279,9 @@ def ticket_queue(
 ) -> QueuePage:
     """One page of the queue: overdue first, then the nearest deadline, met ones last.
 
+    Or in the order of the column the agent chose (``recovery.queue_sorts``).
     A search also finds closed tickets (agents look up a resolved complaint by
-    its reference), listed after the open ones.
+    its reference), listed after the open ones in the due order.
     """
     now = now or timezone.now()
     tickets = Ticket.objects.filter(filters_q(filters, user=user, now=now))
@@ -270,11 +290,11 @@ def ticket_queue(
     else:
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     page = max(1, page)
+    tickets = tickets_sorted(tickets, key=filters.sort, descending=filters.descending)
     rows = list(
         tickets.select_related("complaint__customer", "complaint__category", "assignee")
         # The row's stage (recovery.workflow.moves.ticket_stage), in the same query.
-        .annotate(awaiting_approval=awaiting_approval_exists())
-        .order_by(F("due_at").asc(nulls_last=True), "id")[
+        .annotate(awaiting_approval=awaiting_approval_exists())[
             (page - 1) * per_page : page * per_page + 1
         ]
     )

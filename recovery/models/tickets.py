@@ -11,6 +11,43 @@ from django.utils.translation import gettext_lazy as _
 
 from recovery.choices import OPEN_STATUSES, CallbackOutcome, EventKind, Priority, Status
 
+# The queue's sorts by status and priority (recovery.queue.SORTS) read these
+# ranks, not the values' alphabet: the workflow's order, the most urgent first.
+# Each is also the first key of its partial index below, and PostgreSQL uses an
+# expression index only for the very same expression: change both together.
+STATUS_ORDER = (Status.NEW, Status.ACKNOWLEDGED, Status.APOLOGIZED, Status.COMPENSATED)
+PRIORITY_ORDER = (Priority.HIGH,)
+
+
+def _rank(field: str, order: tuple[str, ...]) -> models.Case:
+    return models.Case(
+        *(models.When(**{field: value}, then=models.Value(i)) for i, value in enumerate(order)),
+        default=models.Value(len(order)),
+        output_field=models.IntegerField(),
+    )
+
+
+def status_rank() -> models.Case:
+    """A ticket's status as its place in the workflow (new 0, ... follow-up and closed last)."""
+    return _rank("status", STATUS_ORDER)
+
+
+def priority_rank() -> models.Case:
+    """A ticket's priority as its urgency (high 0, standard 1)."""
+    return _rank("priority", PRIORITY_ORDER)
+
+
+def unread_q() -> models.Q:
+    """The customer wrote since the assignee last opened the ticket (or nobody has yet).
+
+    The queue's unread marker and filter, and the condition of ``ticket_unread_idx``:
+    the filter repeats it word for word, so PostgreSQL can use that small index.
+    """
+    return models.Q(customer_message_at__isnull=False) & (
+        models.Q(assignee_read_at__isnull=True)
+        | models.Q(assignee_read_at__lt=models.F("customer_message_at"))
+    )
+
 
 class Ticket(models.Model):
     """The work of winning one complainant back, from first call to follow-up."""
@@ -129,6 +166,35 @@ class Ticket(models.Model):
                 fields=["assignee", "due_at", "id"],
                 name="ticket_queue_assignee_idx",
                 condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The queue's other sorts on the ticket's own columns (recovery.queue.SORTS),
+            # each read forwards or backwards and stopped after a page. The sorts on
+            # a joined column (reference, customer, topic, assignee) cannot have one.
+            models.Index(
+                fields=["opened_at", "id"],
+                name="ticket_queue_opened_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                priority_rank(),
+                "due_at",
+                "id",
+                name="ticket_queue_priority_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                status_rank(),
+                "due_at",
+                "id",
+                name="ticket_queue_status_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # The queue's "unread" filter: the few open tickets the customer
+            # wrote to since their assignee last opened them.
+            models.Index(
+                fields=["due_at", "id"],
+                name="ticket_unread_idx",
+                condition=models.Q(status__in=OPEN_STATUSES) & unread_q(),
             ),
             # The queue's "breached" counter and filter: the few open tickets
             # the deadline sweep marked.

@@ -10,24 +10,32 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from recovery.formatting import due_phrase
 from recovery.sla import promise_broken
 from recovery.templatetags.recovery_tags import channel_label, priority_label, status_label
 from recovery.workflow.moves import ticket_stage
+from recovery.workflow.reading import ticket_unread
 from shared.people import person_name
 
 register = template.Library()
 
+# One Tab stop per row: the reference's link. The checkbox and the claim button
+# are out of the Tab order (tabindex -1), reached by the queue's shortcuts
+# (static/js/queue.js: x ticks, c claims) or in the ticket; a screen reader's
+# browse mode still finds them.
 ROW = (
-    '<tr class="queue-row{}" data-ticket="{}">'
-    '<td><input type="checkbox" name="tickets" value="{}" id="pick-{}" aria-labelledby="ref-{}"></td>'
-    '<td class="table__ref q-ref"><a id="ref-{}" href="{}">{}</a></td>'
+    '<tr class="queue-row{}" data-ticket="{}"{}>'
+    '<td><input type="checkbox" name="tickets" value="{}" id="pick-{}" aria-labelledby="ref-{}"'
+    ' tabindex="-1"></td>'
+    '<td class="table__ref q-ref"><a id="ref-{}" href="{}" data-row-link{}>{}</a>{}</td>'
     '<td class="q-customer">{}</td>'
     '<td class="q-topic">{}<span class="q-channel muted"> · {}</span></td>'
     '<td class="q-priority"><span class="badge badge--{}">{}</span></td>'
     '<td class="q-status"><span class="badge badge--{}">{}</span>{}</td>'
+    '<td class="q-opened">{}</td>'
     '<td class="q-due">{}</td>'
     '<td class="q-assignee">{}</td>'
     "</tr>"
@@ -47,6 +55,8 @@ def queue_rows(tickets, now):
         "overdue": _("Overdue"),
         "reminded": _("Reminded"),
         "second_attempt": _("Second attempt"),
+        "unread": _("Unread message"),
+        "unread_title": _("The customer wrote since the assignee last opened the ticket"),
     }
     # The ticket URL differs only by reference: reverse once, fill in per row.
     url_pattern = reverse("agent:ticket", args=["REFERENCE"])
@@ -57,16 +67,22 @@ def _row(ticket, now, words, url_pattern):
     reference = ticket.reference
     complaint = ticket.complaint
     stage = ticket_stage(ticket)
+    unread = ticket_unread(ticket)
+    opened = timezone.localtime(ticket.opened_at)
     return format_html(
         ROW,
-        f" queue-row--{ticket.due_state}" if ticket.due_state else "",
+        (f" queue-row--{ticket.due_state}" if ticket.due_state else "")
+        + (" queue-row--unread" if unread else ""),
         reference,
+        mark_safe(" data-unread") if unread else "",
         ticket.pk,
         ticket.pk,
         ticket.pk,
         ticket.pk,
         url_pattern.replace("REFERENCE", reference),
+        format_html(' aria-describedby="unread-{}"', ticket.pk) if unread else "",
         reference,
+        _unread_badge(ticket, words) if unread else "",
         complaint.customer.name,
         complaint.category.name,
         channel_label(complaint.channel),
@@ -75,6 +91,11 @@ def _row(ticket, now, words, url_pattern):
         stage,
         status_label(stage),
         _second_attempt_badge(ticket, words),
+        format_html(
+            '<time datetime="{}">{}</time>',
+            opened.isoformat(),
+            dateformat.format(opened, "j N, H:i"),
+        ),
         _due_cell(ticket, now, words),
         _assignee_cell(ticket, words),
     )
@@ -115,6 +136,16 @@ def _reminder_badge(ticket, words):
     return format_html(' <span class="badge badge--reminder">{}</span>', words["reminded"])
 
 
+def _unread_badge(ticket, words):
+    """The unread marker: words, not only a dot, so a screen reader says it with the link."""
+    return format_html(
+        ' <span class="badge badge--unread" id="unread-{}" title="{}">{}</span>',
+        ticket.pk,
+        words["unread_title"],
+        words["unread"],
+    )
+
+
 def _second_attempt_badge(ticket, words):
     """The follow-up survey said the recovery failed: this is the ticket's second try."""
     if not ticket.second_attempt_at:
@@ -129,7 +160,8 @@ def _assignee_cell(ticket, words):
         return person_name(ticket.assignee)
     return format_html(
         '<button class="button button--small button--secondary" type="submit" form="claim-form" '
-        'name="tickets" value="{}">{}<span class="visually-hidden"> {}</span></button>',
+        'name="tickets" value="{}" tabindex="-1" data-claim>{}<span class="visually-hidden"> {}</span>'
+        "</button>",
         ticket.pk,
         words["claim"],
         ticket.reference,

@@ -11,9 +11,45 @@ from django.views.decorators.http import require_POST
 from complaints.models import Category, Channel
 from recovery.choices import OPEN_STATUSES, Priority, Status
 from recovery.queue import QueueFilters, ticket_queue
+from recovery.queue_sorts import JOINED_SORT_WINDOW, JOINED_SORTS
 from recovery.selectors import assignable_agents
 from recovery.services import tickets_assign
 from shared.roles import agent_required, is_agent
+
+
+def sort_headers(filters: QueueFilters, params) -> list[dict[str, str]]:
+    """The table's column headers: each a link to its sort, the current one marked for aria-sort.
+
+    A header's link keeps the search, filters and tab, and goes back to the
+    first page; on the sorted column it turns the order around.
+    """
+    labels = {
+        "reference": _("Reference"),
+        "customer": _("Customer"),
+        "category": _("Topic"),
+        "priority": _("Priority"),
+        "status": _("Status"),
+        "opened": _("Opened"),
+        "due": _("Due"),
+        "assignee": _("Assignee"),
+    }
+    kept = params.copy()
+    kept.pop("sort", None)
+    headers = []
+    for key, label in labels.items():
+        current = filters.sort == key
+        kept["sort"] = f"-{key}" if current and not filters.descending else key
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "href": "?" + kept.urlencode(),
+                "aria_sort": ("descending" if filters.descending else "ascending")
+                if current
+                else "",
+            }
+        )
+    return headers
 
 
 @agent_required
@@ -38,6 +74,11 @@ def queue(request):
         "query_string": params.urlencode(),
         "tab_query": kept.urlencode(),
         "breached_tab_query": kept_unbreached.urlencode(),
+        "sort_headers": sort_headers(filters, params),
+        # A joined column's sort covers the tickets due first (recovery.queue_sorts).
+        "sort_window": JOINED_SORT_WINDOW
+        if filters.sort in JOINED_SORTS and result.counts.get("all", 0) > JOINED_SORT_WINDOW
+        else 0,
         "scopes": [
             ("all", _("All")),
             ("mine", _("Mine")),

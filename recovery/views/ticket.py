@@ -22,6 +22,7 @@ from recovery.selectors import (
 from recovery.steps import STEPS
 from recovery.views.canned import canned_chosen, canned_picker
 from recovery.views.drafts import draft_pop
+from recovery.workflow.reading import ticket_read_mark
 from shared.roles import agent_required
 
 # Where a further gesture may be proposed (the first one is the next step).
@@ -39,6 +40,8 @@ def ticket_page(request, reference, *, bound=None, status=200, draft=None, canne
     ticket = ticket_for_agent(reference)
     if ticket is None:
         raise Http404
+    # The assignee sees the customer's messages here: off the queue's unread marker.
+    ticket_read_mark(ticket=ticket, reader=request.user)
     context = ticket_page_context(
         ticket=ticket, user=request.user, bound=bound or {}, draft=draft, canned=canned
     )

@@ -29,6 +29,7 @@ from recovery.models import Compensation, Ticket, TicketEvent
 from recovery.signals import events_announce
 from recovery.sla import callback_columns, priority_for_complaint
 from recovery.workflow.columns import due_at_for, tickets_write
+from recovery.workflow.reading import HANDOVER_COLUMNS, ticket_customer_message_mark
 from shared.roles import Actor
 from recovery.workflow.reply import ticket_reply_answered, ticket_reply_owed
 
@@ -206,6 +207,9 @@ def transition(
     unknown = set(columns) - WORKFLOW_COLUMNS
     if unknown:
         raise ValueError(f"transition() does not write {sorted(unknown)}")
+    if "assignee" in columns:
+        # A new assignee has read none of the customer's messages (recovery.workflow.reading).
+        columns |= HANDOVER_COLUMNS
     payload = dict(payload or {})
     if to_status is not None:
         move_check(ticket=ticket, to_status=to_status, expected_version=expected_version)
@@ -345,6 +349,8 @@ def ticket_customer_message(
         customer_visible=True,
         payload={"text": text, "source": source},
     )
+    # Unread for the assignee until they open the ticket (recovery.workflow.reading).
+    ticket_customer_message_mark(ticket=ticket, at=event.created_at)
     if ticket.status == Status.RESOLVED:
         ticket_reopen(
             ticket=ticket,
