@@ -1,4 +1,10 @@
-"""The customer's page for managers: what we hold about them, export and erasure."""
+"""The customer's page: their complaints and our history with them; for managers, export and erasure.
+
+Agents open it from a ticket or the queue to see the whole relationship
+before they call (every complaint, what we gave, how they rated us). What
+the page leads to with the data itself, the export and the erasure, stays
+with managers.
+"""
 
 import tempfile
 
@@ -11,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from complaints.models import Customer
+from privacy.customer_page import customer_page as customer_page_data
 from privacy.models import PrivacyAction
 from privacy.selectors import customer_complaints
 from privacy.services import customer_erase, customer_export
-from shared.roles import manager_required
+from shared.roles import agent_required, is_manager, manager_required
 
 
 def _manager(request: HttpRequest) -> User:
@@ -23,21 +30,27 @@ def _manager(request: HttpRequest) -> User:
     return user
 
 
-@manager_required
+@agent_required
 @require_safe
 def customer_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same queries however many complaints the customer has (tests/privacy/test_customer_page.py)."""
     customer = get_object_or_404(Customer, pk=pk)
-    complaints = list(customer_complaints(customer=customer))
+    page = customer_page_data(customer=customer)
+    manager = is_manager(request.user)
     return render(
         request,
         "privacy/customer.html",
         {
             "customer": customer,
-            "complaints": complaints,
-            "open_count": sum(1 for c in complaints if c.ticket.is_open),
-            "actions": PrivacyAction.objects.filter(customer_id=customer.pk).select_related(
-                "actor"
-            )[:20],
+            "page": page,
+            "complaints": page.complaints,
+            "open_count": page.open_count,
+            "is_manager": manager,
+            "actions": (
+                PrivacyAction.objects.filter(customer_id=customer.pk).select_related("actor")[:20]
+                if manager
+                else []
+            ),
         },
     )
 
