@@ -25,8 +25,11 @@ class ProjectConfig(AppConfig):
     default = False
 
     def ready(self):
-        from config import watchdog  # noqa: F401 - connects the sweep's heartbeat
+        from config import watchdog  # connects the sweep's heartbeat
+        from config.celery import app
 
+        # Every worker watches the clock on its own timer (config/watchdog.py).
+        app.steps["worker"].add(watchdog.ClockWatchdog)
         ensure_var_folders()
 
 

@@ -335,6 +335,7 @@ AMENDS = {
     # The deadline clock is stopped when no sweep ran for this long (beat runs it
     # every minute): /readyz fails, managers see a banner (config/watchdog.py).
     "SWEEP_STALE_SECONDS": env.int("AMENDS_SWEEP_STALE_SECONDS", default=180),
+    "WATCHDOG_SECONDS": env.float("AMENDS_WATCHDOG_SECONDS", default=30.0),  # and workers check it
     # Replies to progress emails go to <local>+<token>@<domain>; the provider's
     # inbound route for that domain posts them to /anymail/<esp>/inbound/.
     "REPLY_TO": env.str("AMENDS_REPLY_TO", default="replies@amends.localhost"),

@@ -4,17 +4,32 @@ Beat starts the sweep every minute (settings.CELERY_BEAT_SCHEDULE); each run
 announces itself (``recovery.signals.sweep_finished``) and is recorded here.
 Three minutes without one means the clock has stopped (beat down, the worker
 down or stuck, the broker lost): callbacks would go unbreached and nobody told.
+
+So every worker also runs ``ClockWatchdog`` on its own timer, which needs no
+beat and no broker: when the clock has stopped it emails the managers, once
+per outage (a conditional update claims the alert; the next sweep ends the
+outage). Sent directly, not through the outbox, whose lost messages are
+requeued by the very beat that has stopped.
 """
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import bootsteps
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import close_old_connections
 from django.dispatch import receiver
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from config.models import SweepBeat
+from notifications.staff import staff_recipients
 from recovery.signals import sweep_finished
+from shared.roles import MANAGERS
+
+logger = logging.getLogger(__name__)
 
 DEADLINES = "deadlines"
 
@@ -44,3 +59,72 @@ def clock_stopped(beat: SweepBeat | None, *, now: datetime | None = None) -> boo
     """True when the sweep never ran, or last ran longer ago than the allowed gap."""
     now = now or timezone.now()
     return beat is None or now - beat.last_at > stale_after()
+
+
+def clock_alert(*, now: datetime | None = None) -> int:
+    """Email the managers if the clock has stopped and this outage was not told yet; how many.
+
+    A clock that never ran is counted from the first check (the row is made
+    then), so a deployment without beat is told too, three minutes on.
+    """
+    now = now or timezone.now()
+    beat, _created = SweepBeat.objects.get_or_create(name=DEADLINES, defaults={"last_at": now})
+    if not clock_stopped(beat, now=now) or beat.alerted_at is not None:
+        return 0
+    claimed = SweepBeat.objects.filter(
+        name=DEADLINES, last_at=beat.last_at, alerted_at__isnull=True
+    ).update(alerted_at=now)
+    if claimed != 1:
+        return 0  # another worker told them, or the sweep just ran
+    sent = 0
+    for address, language in staff_recipients(MANAGERS):
+        try:
+            _clock_email(address, language, last_at=beat.last_at).send()
+            sent += 1
+        except Exception:
+            logger.exception("Could not email a manager that the deadline clock stopped")
+    logger.error(
+        "The deadline clock stopped: last sweep at %s; %d manager(s) told", beat.last_at, sent
+    )
+    return sent
+
+
+def _clock_email(address: str, language: str, *, last_at: datetime) -> EmailMultiAlternatives:
+    context = {"last_at": last_at, "readiness_url": settings.SITE_URL + "/readyz"}
+    with translation.override(language):
+        subject = render_to_string("config/clock_stopped/subject.txt", context)
+        text = render_to_string("config/clock_stopped/body.txt", context)
+        html = render_to_string("config/clock_stopped/body.html", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [address]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+class ClockWatchdog(bootsteps.StartStopStep):
+    """A worker's timer that runs ``clock_alert`` (every AMENDS["WATCHDOG_SECONDS"])."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.timer_ref: Any = None
+
+    def start(self, worker: Any) -> None:
+        every = settings.AMENDS["WATCHDOG_SECONDS"]
+        self.timer_ref = worker.timer.call_repeatedly(every, self.check, priority=10)
+
+    def stop(self, worker: Any) -> None:
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()
+            self.timer_ref = None
+
+    def check(self) -> None:
+        close_old_connections()
+        try:
+            clock_alert()
+        except Exception:  # a database away now is no reason to stop the worker
+            logger.exception("The clock watchdog could not check the deadline sweep")
+        finally:
+            close_old_connections()
