@@ -22,8 +22,9 @@ from shared.people import person_name
 
 register = template.Library()
 
-# One Tab stop per row: the reference's link. The checkbox and the claim button
-# are out of the Tab order (tabindex -1), reached by the queue's shortcuts
+# One Tab stop per row: the reference's link. The checkbox, the customer's name
+# (a link to their page, also on the ticket page) and the claim button are out
+# of the Tab order (tabindex -1), reached by the queue's shortcuts
 # (static/js/queue.js: x ticks, c claims) or in the ticket; a screen reader's
 # browse mode still finds them.
 ROW = (
@@ -31,7 +32,7 @@ ROW = (
     '<td><input type="checkbox" name="tickets" value="{}" id="pick-{}" aria-labelledby="ref-{}"'
     ' tabindex="-1"></td>'
     '<td class="table__ref q-ref"><a id="ref-{}" href="{}" data-row-link{}>{}</a>{}</td>'
-    '<td class="q-customer">{}</td>'
+    '<td class="q-customer"><a href="{}" tabindex="-1">{}</a></td>'
     '<td class="q-topic">{}<span class="q-channel muted"> · {}</span></td>'
     '<td class="q-priority"><span class="badge badge--{}">{}</span></td>'
     '<td class="q-status"><span class="badge badge--{}">{}</span>{}</td>'
@@ -60,10 +61,13 @@ def queue_rows(tickets, now):
     }
     # The ticket URL differs only by reference: reverse once, fill in per row.
     url_pattern = reverse("agent:ticket", args=["REFERENCE"])
-    return format_html_join("", "{}", ((_row(t, now, words, url_pattern),) for t in tickets))
+    customer_pattern = reverse("privacy:customer", args=[2**31 - 1])
+    return format_html_join(
+        "", "{}", ((_row(t, now, words, url_pattern, customer_pattern),) for t in tickets)
+    )
 
 
-def _row(ticket, now, words, url_pattern):
+def _row(ticket, now, words, url_pattern, customer_pattern):
     reference = ticket.reference
     complaint = ticket.complaint
     stage = ticket_stage(ticket)
@@ -83,6 +87,7 @@ def _row(ticket, now, words, url_pattern):
         format_html(' aria-describedby="unread-{}"', ticket.pk) if unread else "",
         reference,
         _unread_badge(ticket, words) if unread else "",
+        customer_pattern.replace(str(2**31 - 1), str(complaint.customer_id)),
         complaint.customer.name,
         complaint.category.name,
         channel_label(complaint.channel),

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from complaints.models import Customer
 from privacy.models import PrivacyAction, PrivacyKind
+from recovery.workflow import ticket_reopen
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,13 @@ def test_erase_command_asks_unless_told_yes(planted, monkeypatch):
     assert Customer.objects.get(pk=planted.customer.pk).erased_at is None
     call_command("customer_erase", planted.customer.pk, "--yes", stdout=io.StringIO())
     assert Customer.objects.get(pk=planted.customer.pk).erased_at is not None
+
+
+def test_queue_rows_link_the_customers_name_out_of_the_tab_order(client, planted):
+    ticket_reopen(ticket=planted.ticket, actor=planted.agent, reason="Back in the queue.")
+    client.force_login(planted.agent)
+    link = reverse("privacy:customer", args=[planted.customer.pk])
+
+    page = client.get(reverse("agent:queue")).text
+
+    assert f'<a href="{link}" tabindex="-1">{planted.customer.name}</a>' in page
