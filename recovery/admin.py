@@ -16,6 +16,7 @@ from recovery.models import (
     SlaSettings,
     Ticket,
     TicketEvent,
+    TicketMerge,
 )
 
 
@@ -162,3 +163,16 @@ class CompensationAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "kind", "amount", "currency", "status", "proposed_at")
     list_filter = ("status", "kind", "currency")
     search_fields = ("ticket__complaint__reference",)
+
+
+@admin.register(TicketMerge)
+class TicketMergeAdmin(ReadOnlyAdmin):
+    """Merges are made and undone on the ticket page (recovery.workflow.merge), never here.
+
+    A row edited by hand would no longer say what its undo gives back.
+    """
+
+    list_display = ("merged", "into", "status_before", "merged_by", "merged_at", "undone_at")
+    list_filter = ("undone_at",)
+    list_select_related = ("merged__complaint", "into__complaint", "merged_by")
+    search_fields = ("merged__complaint__reference", "into__complaint__reference")

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from complaints.models import Attachment, Complaint
@@ -55,6 +55,11 @@ def merged_into_reference() -> Subquery:
     )
 
 
+def has_merges_in() -> Exists:
+    """For a ticket query: whether a standing merge leads into it (no query of its own)."""
+    return Exists(merges_standing().filter(into=OuterRef("pk")))
+
+
 def merged_into_token() -> Subquery:
     """For a complaint query: the tracking token of the survivor its ticket is merged into, or NULL."""
     return Subquery(
@@ -64,23 +69,21 @@ def merged_into_token() -> Subquery:
     )
 
 
-def merge_out_of(ticket: Ticket) -> TicketMerge | None:
-    """The standing merge of ``ticket`` into another, with the survivor's complaint; or None."""
-    return (
-        merges_standing()
-        .select_related("into__complaint", "merged_by")
-        .filter(merged=ticket)
-        .first()
-    )
+def merge_survivor_id(ticket: Ticket) -> int | None:
+    """The id of the ticket ``ticket`` is merged into, or None (one query)."""
+    return merges_standing().filter(merged=ticket).values_list("into_id", flat=True).first()
 
 
 def merges_into(ticket: Ticket) -> list[TicketMerge]:
     """The standing merges into ``ticket``, each with its ticket's timeline, emails and files.
 
-    One query, and three more (the prefetches) only when there is a merge,
-    whatever the number of merged tickets or of their rows: what the agents'
-    ticket page joins to the survivor's own, which it read with the ticket.
+    Four queries (the merges, then a prefetch per list) whatever the number
+    of merged tickets or of their rows, and none for a ticket read with
+    ``has_merges_in`` false (most of them): what the agents' ticket page joins
+    to the survivor's own, which it read with the ticket.
     """
+    if getattr(ticket, "has_merges_in", True) is False:
+        return []
     return list(
         merges_standing()
         .filter(into=ticket)
@@ -162,11 +165,12 @@ def attachments_joined(complaint: Complaint) -> QuerySet[Attachment]:
     Annotated with ``origin_reference`` (the complaint each came from); the
     tracking page lists them and serves each to the survivor's link holder.
     """
-    ticket = complaint.ticket
+    ticket = getattr(complaint, "ticket", None)
+    joined = Q(complaint=complaint)
+    if ticket is not None:
+        joined |= Q(complaint__ticket__in=merged_ids(ticket))
     return (
-        Attachment.objects.filter(
-            Q(complaint=complaint) | Q(complaint__ticket__in=merged_ids(ticket))
-        )
+        Attachment.objects.filter(joined)
         .annotate(origin_reference=F("complaint__reference"))
         .order_by("complaint__submitted_at", "pk")
     )
@@ -183,3 +187,28 @@ def merge_targets(ticket: Ticket, complaints: Iterable[Complaint]) -> list[Compl
         for c in complaints
         if getattr(c, "ticket", None) is not None and c.ticket.is_open and c.ticket.pk != ticket.pk
     ]
+
+
+def merge_panel(
+    *, ticket: Ticket, merges: list[TicketMerge], complaints: Iterable[Complaint]
+) -> dict[str, Any]:
+    """What the ticket page's merge card shows (``templates/recovery/_merge.html``); no query.
+
+    ``merges``: those into ``ticket`` (``merges_into``), each with the moment
+    it stops being reversible and whether it still is; their files, by the
+    reference they came with; and the complaints ``ticket`` may be merged
+    into: none while others are merged into it (merges are one hop).
+    """
+    now = timezone.now()
+    return {
+        "merges_in": [
+            {
+                "merge": merge,
+                "until": merge_reversible_until(merge),
+                "reversible": merge_is_reversible(merge, now=now),
+                "files": list(merge.merged.complaint.attachments.all()),
+            }
+            for merge in merges
+        ],
+        "merge_targets": [] if merges or not ticket.is_open else merge_targets(ticket, complaints),
+    }

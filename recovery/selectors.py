@@ -33,6 +33,7 @@ from recovery.choices import (
     CompensationStatus,
     Status,
 )
+from recovery.merges import has_merges_in, merged_into_reference
 from recovery.models import ApprovalLimit, CallbackAttempt, Compensation, Ticket, TicketEvent
 from recovery.money import money_format
 from shared.roles import AGENTS, MANAGERS, UserLike, is_agent, is_manager
@@ -69,6 +70,9 @@ def ticket_for_agent(reference: str) -> Ticket | None:
             "notifications",
         )
         .filter(complaint__reference=reference)
+        # Where a merged ticket's reference leads, and whether others are merged into
+        # it (recovery.merges): no query of their own; the page reads the merges only then.
+        .annotate(merged_into_reference=merged_into_reference(), has_merges_in=has_merges_in())
         .first()
     )
 

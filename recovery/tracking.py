@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
 from recovery.choices import CompensationKind, CompensationStatus, Status
+from recovery.merges import customer_events_joined, merged_into_token
 from recovery.models import Compensation, Ticket, TicketEvent
 from recovery.workflow.moves import AWAITING_APPROVAL, ticket_stage
 from shared.identifiers import TOKEN_RE
@@ -55,6 +56,8 @@ def complaint_for_tracking(token: str) -> Complaint:
     complaint = (
         Complaint.objects.select_related("ticket", "category", "customer")
         .filter(tracking_token=token)
+        # A merged complaint's link leads to the survivor's page (no query of its own).
+        .annotate(merged_into_token=merged_into_token())
         .first()
     )
     if complaint is None or not tracking_link_is_live(complaint):
@@ -63,12 +66,12 @@ def complaint_for_tracking(token: str) -> Complaint:
 
 
 def customer_timeline(ticket: Ticket) -> list[TicketEvent]:
-    """The events a customer may see on their tracking page, oldest first."""
-    return list(
-        TicketEvent.objects.filter(ticket=ticket, customer_visible=True).order_by(
-            "created_at", "pk"
-        )
-    )
+    """The events a customer may see on their tracking page, oldest first.
+
+    With those of the complaints merged into this one, each marked with its
+    reference (``origin``), in the same single query (``recovery.merges``).
+    """
+    return customer_events_joined(ticket)
 
 
 def tracking_ledger(ticket: Ticket) -> None:

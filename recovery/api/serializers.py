@@ -249,6 +249,16 @@ class TicketSerializer(OutputSerializer):
     reference = serializers.CharField(source="complaint.reference")
     assignee = PersonSerializer(allow_null=True)
     next_step = serializers.SerializerMethodField()
+    # Not a redirect: a merge can be undone for 7 days, and a client that
+    # followed a 301 would keep the survivor's address for good.
+    merged_into = serializers.CharField(
+        source="merged_into_reference",
+        allow_null=True,
+        default=None,
+        help_text="For a ticket merged into another complaint of the customer (status "
+        "`merged`): the survivor's reference, whose ticket shows this one's history. "
+        "Null otherwise.",
+    )
     stage = serializers.SerializerMethodField(help_text=STAGE_HELP)
     complaint = ComplaintSerializer()
     category = serializers.SerializerMethodField(
@@ -266,6 +276,7 @@ class TicketSerializer(OutputSerializer):
         model = Ticket
         fields = [
             *TICKET_FIELDS,
+            "merged_into",
             "stage",
             "next_step",
             "complaint",

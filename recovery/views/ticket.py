@@ -5,13 +5,16 @@ the failed form, its errors and the message): the agent then sees the ticket
 as it is now, not as it was when they loaded it.
 """
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from complaints.selectors import customer_complaints
 from recovery.choices import PENDING_COMPENSATION_STATUSES, CompensationStatus, Status
+from recovery.merges import joined_emails, joined_events, merge_panel, merges_into
 from recovery.message_files import events_files
 from recovery.selectors import (
     approval_allowances,
@@ -40,6 +43,17 @@ def ticket_page(request, reference, *, bound=None, status=200, draft=None, canne
     ticket = ticket_for_agent(reference)
     if ticket is None:
         raise Http404
+    if ticket.merged_into_reference:
+        # A merged complaint's reference leads to the one it joined, which shows its history.
+        messages.info(
+            request,
+            _(
+                "%(merged)s is merged into %(into)s: its timeline, messages, files and emails "
+                "are shown here, marked with its reference."
+            )
+            % {"merged": ticket.reference, "into": ticket.merged_into_reference},
+        )
+        return redirect("agent:ticket", reference=ticket.merged_into_reference)
     # The assignee sees the customer's messages here: off the queue's unread marker.
     ticket_read_mark(ticket=ticket, reader=request.user)
     context = ticket_page_context(
@@ -98,8 +112,10 @@ def ticket_page_context(*, ticket, user, bound, draft=None, canned=None):
         for c in ledger
     ]
     due = next_step and next_step["due"]
-    events = list(ticket.events.all())
-    emails = list(ticket.notifications.all())
+    # With those of the tickets merged into this one, each marked with its reference.
+    merges = merges_into(ticket)
+    events = joined_events(ticket, merges)
+    emails = joined_emails(ticket, merges)
     by_event = {}
     for email in emails:
         by_event.setdefault(email.event_id, []).append(email)
@@ -108,13 +124,15 @@ def ticket_page_context(*, ticket, user, bound, draft=None, canned=None):
     # The files each message came with, from the complaint's (prefetched) attachments.
     events_files(events, complaint.attachments.all())
     customer_email = complaint.customer.email
+    earlier = customer_complaints(complaint.customer, exclude=complaint)
     return {
         "ticket": ticket,
         "complaint": complaint,
         "events": events,
         # An email to the customer that did not arrive: the agent should call.
         "email_trouble": [e for e in emails if e.in_trouble and e.recipient == customer_email],
-        "earlier": customer_complaints(complaint.customer, exclude=complaint),
+        "earlier": earlier,
+        **merge_panel(ticket=ticket, merges=merges, complaints=earlier),
         "next_step": next_step,
         "next_line": next((line for line in lines if line["featured"]), None),
         "overdue": bool(due and due < timezone.now()),

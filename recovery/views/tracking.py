@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from recovery.merges import attachments_joined
 from recovery.message_files import events_files
 from recovery.tracking import (
     complaint_for_tracking,
@@ -45,10 +46,15 @@ def complaint_track(request, token):
     if request.method == "POST" and form.is_valid():
         ticket_customer_message(ticket=ticket, text=form.cleaned_data["text"])
         messages.success(request, _("Thank you. Your message has been added to your complaint."))
-        return redirect("complaints:track", token=token)
+        return redirect("complaints:track", token=complaint.merged_into_token or token)
+    if complaint.merged_into_token:
+        # Merged into another of the customer's complaints, whose page tells the whole story
+        # (a message sent from here went there too: ticket_customer_message follows it).
+        return _private(redirect("complaints:track", token=complaint.merged_into_token))
     tracking_ledger(ticket)
     offered = offered_lines(ticket)
-    attachments = list(complaint.attachments.all())
+    # With the files of the complaints merged into this one, each with its reference.
+    attachments = list(attachments_joined(complaint))
     events = customer_timeline(ticket)
     # Files from our team are listed under the message they came with.
     events_files(events, attachments)
@@ -69,6 +75,10 @@ def complaint_track(request, token):
         },
         status=400 if form.errors else 200,
     )
+    return _private(response)
+
+
+def _private(response):
     # The token is the key to this page: never leak it to other sites. Not
     # "no-referrer": browsers then send "Origin: null" on the page's own forms
     # and the CSRF check refuses them.
@@ -85,7 +95,8 @@ def complaint_track_attachment(request, token, pk):
     content, but it is served from our origin, so it must not render as a page.
     """
     complaint = complaint_for_tracking(token)
-    attachment = get_object_or_404(complaint.attachments, pk=pk)
+    # The survivor's link serves the files of the complaints merged into it too.
+    attachment = get_object_or_404(attachments_joined(complaint), pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,

@@ -70,6 +70,17 @@ def _survivor_of(ticket: Ticket) -> str:
     return merge.into.reference if merge else "?"
 
 
+def ticket_merge_check(*, merged: Ticket, into: Ticket) -> None:
+    """Raise MergeRefused if ``merged`` may not be merged into ``into`` as they stand.
+
+    What ``ticket_merge`` checks again under the locks; the confirmation step
+    asks it first, so that an agent is not asked to confirm a refusal.
+    """
+    if merged.pk == into.pk:
+        raise MergeRefused(_("A complaint cannot be merged into itself."))
+    _merge_check(merged, into)
+
+
 def _merge_check(source: Ticket, target: Ticket) -> None:
     """Raise MergeRefused if ``source`` may not be merged into ``target`` (both locked)."""
     names = {"merged": source.reference, "into": target.reference}

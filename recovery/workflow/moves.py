@@ -25,13 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Complaint
 from recovery.choices import OPEN_STATUSES, CompensationStatus, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
+from recovery.merges import merge_survivor_id
 from recovery.models import Compensation, Ticket, TicketEvent
 from recovery.signals import events_announce
 from recovery.sla import callback_columns, priority_for_complaint
 from recovery.workflow.columns import due_at_for, tickets_write
 from recovery.workflow.reading import HANDOVER_COLUMNS, ticket_customer_message_mark
-from shared.roles import Actor
 from recovery.workflow.reply import ticket_reply_answered, ticket_reply_owed
+from shared.roles import Actor
 
 S = Status
 CS = CompensationStatus
@@ -111,13 +112,13 @@ WORKFLOW_COLUMNS = frozenset(
         "resolved_at",
         "breached_at",
         "second_attempt_at",
-    }
-)
         # The next-reply clock, paused and resumed by recovery.workflow.waiting.
         "reply_due_at",
         "reply_reminder_due_at",
         "awaiting_customer_since",
         "reply_remaining",
+    }
+)
 
 # For the refusal message: "A ticket that is <current> cannot be <target>: <hint>"
 _CURRENT: dict[str, Promise] = {
@@ -128,41 +129,41 @@ _CURRENT: dict[str, Promise] = {
     S.FOLLOW_UP: _("in follow-up"),
     S.RESOLVED: _("resolved"),
     S.CLOSED_INVALID: _("closed as invalid"),
+    S.MERGED: _("merged into another complaint"),
 }
 _TARGET: dict[str, Promise] = {
     S.NEW: _("made new again"),
     S.ACKNOWLEDGED: _("acknowledged"),
     S.APOLOGIZED: _("marked as apologized for"),
     S.COMPENSATED: _("compensated"),
-    S.MERGED: _("merged into another complaint"),
     S.FOLLOW_UP: _("moved to follow-up"),
     S.RESOLVED: _("resolved"),
     S.CLOSED_INVALID: _("closed as invalid"),
+    S.MERGED: _("merged"),
 }
 _HINT: dict[str, Promise] = {
     S.NEW: _("acknowledge it first."),
     S.ACKNOWLEDGED: _("apologize first."),
     S.APOLOGIZED: _("propose a compensation (or record that none is due) first."),
     S.COMPENSATED: _("settle the compensation and start the follow-up first."),
-    S.MERGED: _("merged"),
     S.FOLLOW_UP: _("resolve it first."),
     S.RESOLVED: _("reopen it first."),
     S.CLOSED_INVALID: _("it is closed for good."),
+    S.MERGED: _("undo the merge first (possible for 7 days)."),
 }
 
 
 def illegal_move_message(from_status: str, to_status: str) -> str:
     if from_status == to_status:
         return _("This ticket is already %(current)s.") % {"current": _CURRENT[from_status]}
-    S.MERGED: _("undo the merge first (possible for 7 days)."),
+    if to_status == S.MERGED:
+        return _("A ticket is merged only by merging it into another complaint of the customer.")
     return _("A ticket that is %(current)s cannot be %(target)s: %(hint)s") % {
         "current": _CURRENT[from_status],
         "target": _TARGET[to_status],
         "hint": _HINT[from_status],
     }
 
-    if to_status == S.MERGED:
-        return _("A ticket is merged only by merging it into another complaint of the customer.")
 
 def move_check(*, ticket: Ticket, to_status: str, expected_version: int | None = None) -> None:
     """Raise StaleTicket or IllegalTransition if ``ticket`` cannot move to ``to_status``.
@@ -259,13 +260,13 @@ def event_record(
         to_status=to_status,
         created_at=at or timezone.now(),
     )
+    # An answer to the customer stops the reply clock, whichever step wrote it.
+    ticket_reply_answered(ticket=ticket, event=event)
     events_announce([event])
     return event
 
 
 def required_text(value: str | None, *, field: str, message: str | Promise) -> str:
-    # An answer to the customer stops the reply clock, whichever step wrote it.
-    ticket_reply_answered(ticket=ticket, event=event)
     """``value`` stripped, or a ValidationError keyed by ``field`` if it is blank."""
     value = (value or "").strip()
     if not value:
@@ -341,8 +342,11 @@ def ticket_customer_message(
 
     The row is locked first: the customer cannot be told to reload, so their
     message waits for any agent's write in progress instead of losing a race.
+    A message to a merged complaint (a reply to an old email, a page open
+    since) goes to the complaint it joined, which the agents are working.
     """
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    pk = merge_survivor_id(ticket) if ticket.status == Status.MERGED else None
+    ticket = Ticket.objects.select_for_update().get(pk=pk or ticket.pk)
     event = event_record(
         ticket=ticket,
         kind=EventKind.CUSTOMER_MESSAGE,
@@ -358,6 +362,6 @@ def ticket_customer_message(
             reason="customer_message",
             extra={"message_event": event.pk},
         )
-    return event
     # Once acknowledged, the message owes an answer (recovery.workflow.reply).
     ticket_reply_owed(ticket=ticket, at=event.created_at)
+    return event
