@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 
 from config.email_providers import FILE_BACKEND, email_settings, imap_mailbox
+from config.observability import sentry_init
 
 # django-csp's, -permissions-policy's and -axes's settings: pages' policies, sign-in throttling.
 from config.security import *  # noqa: F403 (the names in its __all__)
@@ -34,6 +35,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SENTRY_ON = sentry_init(env)  # error tracking, off unless SENTRY_DSN is set (observability.py)
 
 INSTALLED_APPS = [
     "config.apps.AmendsAdminConfig",  # django.contrib.admin, open to managers
