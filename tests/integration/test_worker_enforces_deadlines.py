@@ -5,14 +5,17 @@ from datetime import timedelta
 
 import pytest
 import redis
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from config.celery import app
-from recovery.choices import EventKind
+from notifications.models import Notification, NotificationKind
+from recovery.choices import EventKind, Status
 from recovery.models import Ticket
+from recovery.services import ticket_customer_message
 from recovery.tasks import enforce_deadlines, schedule_breach
-from tests.factories import ticketed_complaint
+from tests.factories import ManagerFactory, ticket_in_status, ticketed_complaint
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,3 +67,22 @@ def test_with_its_eta_task_lost_the_next_sweep_breaches_it():
         enforce_deadlines.apply_async()  # ...until the sweep reads the database
         assert wait_for(lambda: breached(ticket))
     assert ticket.events.filter(kind=EventKind.BREACHED).count() == 1
+
+
+def test_the_workers_sweep_records_a_missed_reply_once_and_alerts_the_managers(worker):
+    """The next-reply promise has no ETA task: the every-minute sweep is its hand."""
+    ManagerFactory()
+    ticket = ticket_in_status(Status.ACKNOWLEDGED)
+    ticket_customer_message(ticket=ticket, text="Hello?")
+    ticket.refresh_from_db()
+    # A second past the deadline (the clock moved for the worker's thread too), twice.
+    with time_machine.travel(ticket.reply_due_at + timedelta(seconds=1)):
+        enforce_deadlines.apply_async()
+        enforce_deadlines.apply_async()
+        assert wait_for(
+            lambda: Ticket.objects.filter(pk=ticket.pk, reply_breached_at__isnull=False).exists()
+        )
+    time.sleep(1)
+    assert ticket.events.filter(kind=EventKind.REPLY_BREACHED).count() == 1
+    alerts = Notification.objects.filter(ticket=ticket, kind=NotificationKind.REPLY_BREACH_ALERT)
+    assert alerts.count() == 1

@@ -21,7 +21,7 @@ from notifications.models import STAFF_KINDS, Notification, NotificationKind, No
 from notifications.sending import notification_send
 from recovery.choices import CallbackOutcome, CompensationKind, Status
 from recovery.compensation import compensation_approve, compensation_fulfil, compensation_propose
-from recovery.deadlines import remind_due, ticket_breach
+from recovery.deadlines import remind_due, reply_breach_due, reply_remind_due, ticket_breach
 from recovery.services import (
     callback_attempt_record,
     ticket_add_note,
@@ -67,6 +67,35 @@ def _reminded(language):
     ticket = ticketed_complaint(language=language).ticket
     with time_machine.travel(ticket.reminder_due_at, tick=False):
         remind_due()
+    return ticket
+
+
+def _replied_to(language):
+    """A customer's message on an acknowledged ticket: an answer is owed (recovery.workflow.reply)."""
+    agent = AgentFactory()
+    ManagerFactory()
+    ticket = ticket_in_status(Status.ACKNOWLEDGED, actor=agent, language=language)
+    ticket_assign(ticket=ticket, assignee=agent, actor=agent)
+    ticket_customer_message(ticket=ticket, text="Any news about my vase?")
+    ticket.refresh_from_db()
+    # The assignee was told of the message at once: sent, so the reminder goes alone.
+    (told,) = Notification.objects.filter(ticket=ticket, kind=K.CUSTOMER_REPLIED)
+    notification_send(notification_id=told.pk)
+    mail.outbox.clear()
+    return ticket
+
+
+def _reply_reminded(language):
+    ticket = _replied_to(language)
+    with time_machine.travel(ticket.reply_reminder_due_at, tick=False):
+        reply_remind_due()
+    return ticket
+
+
+def _reply_missed(language):
+    ticket = _replied_to(language)
+    with time_machine.travel(ticket.reply_due_at, tick=False):
+        reply_breach_due()
     return ticket
 
 
@@ -139,6 +168,8 @@ SCENARIOS = {
     K.CUSTOMER_REPLIED: _customer_replied,
     K.SURVEY_DETRACTOR: _unhappy_answer,
     K.SECOND_ATTEMPT: _unhappy_answer,
+    K.REPLY_REMINDER: _reply_reminded,
+    K.REPLY_BREACH_ALERT: _reply_missed,
 }
 
 # Words only the right language's subject and body have.
@@ -160,6 +191,8 @@ WORDS = {
         K.CUSTOMER_REPLIED: ("new message", "you have this ticket"),
         K.SURVEY_DETRACTOR: ("unhappy", "did not work"),
         K.SECOND_ATTEMPT: ("second attempt", "call them back by"),
+        K.REPLY_REMINDER: ("reply due", "owed an answer"),
+        K.REPLY_BREACH_ALERT: ("reply deadline missed", "nobody has given it"),
     },
     "fr": {
         K.COMPLAINT_RECEIVED: ("réclamation", "rappel"),
@@ -178,6 +211,9 @@ WORDS = {
         K.CUSTOMER_REPLIED: ("nouveau message", "ce ticket est à vous"),
         K.SURVEY_DETRACTOR: ("mécontente", "n’a pas fonctionné"),
         K.SECOND_ATTEMPT: ("seconde tentative", "rappelez-le avant"),
+        # Once the French catalogue has their words (the lead regenerates it).
+        K.REPLY_REMINDER: ("réponse", "réponse"),
+        K.REPLY_BREACH_ALERT: ("réponse", "réponse"),
     },
 }
 
