@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 
 from config.email_providers import FILE_BACKEND, email_settings, imap_mailbox
+from config.logs import logging_config
 from config.observability import sentry_init
 
 # django-csp's, -permissions-policy's and -axes's settings: pages' policies, sign-in throttling.
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     # First: the health check's probes are answered before anything reads the
     # Host header, which ALLOWED_HOSTS refuses for 127.0.0.1 (config/health.py).
     "config.health.HealthProbeMiddleware",
+    "config.logs.RequestLogMiddleware",  # request id, user, ticket, duration on every log line
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -389,11 +391,9 @@ if not DEBUG and env.bool("AMENDS_HTTPS", default=False):
     # Allows (does not make) a submission to the browsers' HSTS preload list.
     SECURE_HSTS_PRELOAD = env.bool("AMENDS_HSTS_PRELOAD", default=True)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# JSON lines in production, plain with DEBUG (make run), masked; workers alike (config/logs.py).
+LOGGING = logging_config(
+    json=env.str("LOG_FORMAT", default="plain" if DEBUG else "json") == "json",
+    level=env.str("LOG_LEVEL", default="INFO"),
+)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
