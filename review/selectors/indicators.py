@@ -55,12 +55,14 @@ def promise_due(period: Period, now: datetime) -> Q:
     """Tickets whose callback promise fell due in the period, up to ``now``.
 
     A ticket closed as invalid before anybody called (spam, a duplicate) was
-    never owed the call, so it is left out.
+    never owed the call, so it is left out; so is a duplicate merged into the
+    customer's other complaint before anybody called: the survivor's promise
+    is the one the customer was owed (recovery.workflow.merge).
     """
     return (
         in_period("callback_promised_at", period)
         & Q(callback_promised_at__lte=now)
-        & ~Q(status=Status.CLOSED_INVALID, acknowledged_at__isnull=True)
+        & ~Q(status__in=(Status.CLOSED_INVALID, Status.MERGED), acknowledged_at__isnull=True)
     )
 
 
