@@ -22,8 +22,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from complaints.models import Complaint, Customer
-from complaints.search import complaints_matching, customers_matching
+from complaints.models import Customer
+from complaints.search import complaint_ids_matching
 from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
 from recovery.models.tickets import unread_q
@@ -118,10 +118,9 @@ def search_q(query: str) -> Q:
     piece of a reference, a name (accents aside), an order number, words of
     the description or a phone number in another country's national form:
     ``complaints.search`` answers each from a trigram or full-text index, and
-    the complaints matched by their own fields are united with those of the
-    matching customers, so neither table is scanned (an OR across the join
-    could use neither table's indexes). Still one query: the union is a
-    subquery of the page's.
+    the newest complaints it finds (``complaint_ids_matching``, bounded) have
+    their tickets looked up by ``complaint_id``, so no table is scanned. Still
+    one query: the union is a subquery of the page's.
     """
     reference = normalize_reference(query)
     if reference:
@@ -136,11 +135,7 @@ def search_q(query: str) -> Q:
     phone = maybe_e164(query)
     if phone:
         return Q(complaint__customer__in=Customer.objects.filter(phone=phone).values("pk"))
-    # Unordered: SQLite refuses an ORDER BY (the complaints' default) inside a UNION.
-    customers = customers_matching(query=query).values("pk")
-    by_customer = Complaint.objects.filter(customer__in=customers).order_by().values("pk")
-    by_own_fields = complaints_matching(query=query).order_by().values("pk")
-    return Q(complaint__in=by_own_fields.union(by_customer))
+    return Q(complaint__in=complaint_ids_matching(query=query))
 
 
 def awaiting_approval(*, for_manager: bool) -> QuerySet[LineWithAuthority]:

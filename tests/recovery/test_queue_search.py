@@ -125,6 +125,28 @@ def test_a_fragment_search_runs_the_page_s_usual_queries(agent_client, django_as
         assert response.status_code == 200
 
 
+def test_a_search_costs_the_same_queries_for_three_matches_or_forty(
+    agent_client, django_assert_num_queries
+):
+    """Forty matches fill more than a page, with their customers, categories and agents."""
+    agent_client.get(reverse("agent:queue"))  # the shared counters, now cached
+    for count, name in ((3, "Amélie Poulain"), (40, "Grace Hopper")):
+        for _ in range(count):
+            ticketed_complaint(customer=CustomerFactory(name=name), order_reference="CMD-1")
+        with django_assert_num_queries(7):
+            response = agent_client.get(reverse("agent:queue"), {"q": name.split()[0]})
+        assert response.status_code == 200
+        assert len(response.context["tickets"]) == min(count, 25)
+
+
+def test_a_search_broader_than_its_bound_lists_the_newest_complaints(agent, other, monkeypatch):
+    monkeypatch.setattr("complaints.search.MAX_MATCHES", 3)
+    complaints = [
+        ticketed_complaint(customer=CustomerFactory(name="Grace Hopper")) for _ in range(5)
+    ]
+    assert found(agent, "grace") == {c.reference for c in complaints[2:]}
+
+
 # --- the indexes ----------------------------------------------------------------
 
 
@@ -157,14 +179,7 @@ def thousands():
         for i, customer in enumerate(customers)
     )
     with connection.cursor() as cursor:
-        # The test's rows are still in the GIN indexes' pending lists (fastupdate),
-        # which the planner prices as a scan of the whole list: merge them, as
-        # autovacuum would have done in production.
-        cursor.execute(
-            "SELECT gin_clean_pending_list(indexrelid) FROM pg_index"
-            " JOIN pg_class ON pg_class.oid = indexrelid"
-            " WHERE relname LIKE '%%_trgm_idx' OR relname LIKE '%%_fts_idx'"
-        )
+        # No pending list to merge first: the GIN indexes take writes at once (complaints 0007).
         cursor.execute("ANALYZE complaints_customer")
         cursor.execute("ANALYZE complaints_complaint")
 
@@ -190,6 +205,19 @@ def test_reference_order_and_description_searches_read_their_indexes(thousands):
     ):
         assert index in plan
     assert "Seq Scan on complaints_complaint" not in plan
+
+
+def test_the_search_indexes_take_writes_at_once_and_the_complaints_no_parallel_workers():
+    """complaints 0007: no pending list for a search to read, no workers to start."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class"
+            " WHERE relname LIKE '%%_trgm_idx' OR relname LIKE '%%_fts_idx'"
+            " OR relname = 'complaints_complaint'"
+        )
+        options = dict(cursor.fetchall())
+    assert options.pop("complaints_complaint") == ["parallel_workers=0"]
+    assert options and set(map(tuple, options.values())) == {("fastupdate=off",)}
 
 
 # --- the embedded SQLite ----------------------------------------------------------
