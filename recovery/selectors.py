@@ -105,7 +105,7 @@ def breached_tickets(
     The caller orders and pages them.
     """
     tickets = Ticket.objects.filter(breached_at__isnull=False).select_related(
-        "complaint__category", "assignee"
+        "complaint__category", "category", "assignee"
     )
     if since is not None:
         tickets = tickets.filter(breached_at__gte=since)
@@ -114,7 +114,9 @@ def breached_tickets(
     if assignee_id is not None:
         tickets = tickets.filter(assignee_id=assignee_id)
     if category_id is not None:
-        tickets = tickets.filter(complaint__category_id=category_id)
+        tickets = tickets.alias(counted_category=counted_category()).filter(
+            counted_category=category_id
+        )
     return tickets
 
 

@@ -143,6 +143,46 @@ def first_contact_chart(table: Table) -> BarChart:
     )
 
 
+# Pixels per character of a label under a bar (the axis font), to shorten a
+# cause's name to its bar's width; the bar's own title has it whole.
+LABEL_CHAR_WIDTH = 7
+
+
+def root_cause_chart(table: Table) -> BarChart:
+    """The root-cause Pareto as bars, most frequent first, from the ``root_causes`` table's rows.
+
+    Its cells are (name, n, share, cumulative share, previous, change), the
+    last row the complaints with no cause recorded, which the bars leave out
+    (the description says how many): they are no cause.
+    """
+    rows = cast(list[list[Any]], list(table.rows))
+    *recorded, unrecorded = rows
+    points = [(str(row[0]), int(row[1])) for row in recorded if row[1]]
+    total = sum(n for _label, n in points)
+    desc = ngettext(
+        "%(total)d complaint with a root cause recorded",
+        "%(total)d complaints with a root cause recorded",
+        total,
+    ) % {"total": total}
+    if points:
+        desc += "; " + _("the most frequent: %(cause)s (%(n)d)") % {
+            "cause": points[0][0],
+            "n": points[0][1],
+        }
+    desc += ". " + _("Not recorded yet: %(n)d.") % {"n": unrecorded[1]}
+    chart = bar_chart(
+        key="root_causes", title=_("Root causes, most frequent first"), desc=desc, points=points
+    )
+    fits = max(
+        6, int((chart.plot_right - chart.plot_left) / max(len(points), 1) / LABEL_CHAR_WIDTH)
+    )
+    for label in chart.x_labels:
+        name = label["label"]
+        if len(name) > fits:
+            label["label"] = name[: fits - 1].rstrip() + "…"
+    return chart
+
+
 @dataclass
 class StackedChart:
     key: str

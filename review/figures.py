@@ -12,7 +12,7 @@ from typing import Any
 
 from review.daily import read as daily
 from review.daily.read import Summary
-from review.periods import Period
+from review.periods import Period, periods_ending
 from review.selectors import agents as agent_selectors
 from review.selectors import indicators as indicator_selectors
 from review.selectors import lessons as lesson_selectors
@@ -48,18 +48,32 @@ def review_agents(*, period: Period, now: datetime | None = None) -> dict[str, A
     return {**figures, **_provenance(source, period)}
 
 
+# A root cause's trend: this period and the ones before it, of the same kind.
+TREND_PERIODS = 6
+
+
 def review_lessons(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
-    """What the complaints teach: the complaint mix, compensation given per kind, category names."""
+    """What the complaints teach: the complaint mix, compensation given per kind, the root
+    causes' trend over ``TREND_PERIODS`` periods, and the category and root cause names.
+
+    The trend is read from the same source as the rest (a week's, live, then
+    spans six weeks), so its last bucket always equals the period's Pareto.
+    """
     source = daily.summary_source(period, now=now)
+    buckets = periods_ending(period, TREND_PERIODS)
     if source:
         mix = daily.complaint_mix(period, source=source)
         by_kind = daily.compensation_by_kind(period, source=source)
+        trend = daily.root_cause_trend(buckets, source=source)
     else:
         mix = lesson_selectors.complaint_mix(period=period)
         by_kind = indicator_selectors.compensation_by_kind(period=period)
+        trend = lesson_selectors.root_cause_trend(buckets=buckets)
     return {
         "mix": mix,
         "by_kind": by_kind,
+        "trend": {"buckets": buckets, "rows": trend},
         "categories": indicator_selectors.category_names(),
+        "root_causes": lesson_selectors.root_cause_names(),
         **_provenance(source, period),
     }

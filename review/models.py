@@ -96,10 +96,16 @@ class DayDurations(DayRow):
 
 
 class DayComplaints(DayRow):
-    """Per day: complaints by channel, category and the remedy bucket of what the customer asked."""
+    """Per day: complaints by channel, category, the remedy bucket asked for and the root cause.
+
+    ``category_id`` is the category the ticket counts under (the agent's
+    correction, else the customer's pick: ``recovery.selectors.counted_category``);
+    ``root_cause_id`` is null until an agent records one.
+    """
 
     channel = models.CharField(max_length=16)
     category_id = models.IntegerField(null=True)
+    root_cause_id = models.IntegerField(null=True)
     remedy = models.CharField(max_length=16)
     complaints = models.IntegerField()
 

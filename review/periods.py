@@ -95,6 +95,18 @@ class Period:
         return _("%(first)s to %(last)s") % {"first": first, "last": last}
 
 
+def periods_ending(period: Period, count: int) -> list[Period]:
+    """``count`` periods of ``period``'s kind back to back, ending with it, oldest first.
+
+    A trend's buckets: the last six months for a month, the last six weeks
+    for a week, six spans as long as a custom one.
+    """
+    periods = [period]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return periods[::-1]
+
+
 def week_of(day: date) -> Period:
     monday = day - timedelta(days=day.weekday())
     return Period("week", monday, monday + timedelta(days=6))

@@ -1,12 +1,18 @@
-"""What the review does when lower layers announce something (``privacy.signals``)."""
+"""What the review does when lower layers announce something (``privacy.signals``, ``recovery.signals``)."""
 
 from typing import Any
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from complaints.models import Complaint
 from privacy.signals import complaints_anonymising
+from recovery.choices import EventKind
+from recovery.models import TicketEvent
+from recovery.signals import events_recorded
 from review.remedies import BUCKETS, NOT_STATED, OTHER, bucket_of, remedy_bucket
+from review.tasks import complaint_days_recount_task
+from shared.tasks import enqueue_on_commit
 
 # Per bucket, a text of our own that sorts into it: an anonymised complaint
 # keeps its bucket, so the lessons' remedy mix stays exact after an erasure.
@@ -32,3 +38,26 @@ def remedy_buckets_keep(
         for pk, bucket in rows
         if bucket in REMEDY_PLACEHOLDERS
     }
+
+
+# The events that move a complaint between the daily summary's rows.
+RECORD_KINDS = (EventKind.CATEGORY, EventKind.ROOT_CAUSE)
+
+
+@receiver(events_recorded, dispatch_uid="review.record_fixed")
+def on_record_fixed(
+    sender: Any, events: list[TicketEvent], batch: bool = False, **kwargs: Any
+) -> None:
+    """Recount, after commit, the summary's day of a complaint re-categorised or given a root cause.
+
+    The day is the complaint's (a ticket opens at its submission): a month's
+    Pareto read from the summary then counts it under its corrected category
+    and its cause, however long ago it was filed.
+    """
+    days = {
+        timezone.localdate(event.ticket.opened_at).isoformat()
+        for event in events
+        if event.kind in RECORD_KINDS
+    }
+    if days:
+        enqueue_on_commit(complaint_days_recount_task, sorted(days))

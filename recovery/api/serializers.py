@@ -313,7 +313,11 @@ class BreachSerializer(OutputSerializer):
     """A broken callback promise and how late the callback came (or still is)."""
 
     reference = serializers.CharField(source="complaint.reference")
-    category = CategorySerializer(source="complaint.category")
+    category = serializers.SerializerMethodField(
+        help_text="The category the ticket counts under: the agent's correction, else the "
+        "customer's pick (`customer_category`)."
+    )
+    customer_category = CategorySerializer(source="complaint.category")
     assignee = PersonSerializer(allow_null=True)
     late_seconds = serializers.SerializerMethodField(
         help_text="From the promised time to the first contact, or to now while it is still owed."
@@ -329,6 +333,7 @@ class BreachSerializer(OutputSerializer):
             "status",
             "priority",
             "category",
+            "customer_category",
             "assignee",
             "callback_promised_at",
             "breached_at",
@@ -336,6 +341,10 @@ class BreachSerializer(OutputSerializer):
             "late_seconds",
             "still_owed",
         ]
+
+    @extend_schema_field(CategorySerializer)
+    def get_category(self, ticket):
+        return CategorySerializer(ticket.category or ticket.complaint.category).data
 
     def get_late_seconds(self, ticket) -> int | None:
         if ticket.callback_promised_at is None:

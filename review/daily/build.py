@@ -9,7 +9,7 @@ writes the summary.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,7 +34,13 @@ from review.models import (
 )
 from review.periods import Period
 from review.remedies import remedy_bucket
-from review.selectors.common import duration, in_period, of_ticket
+from review.selectors.common import (
+    COMPLAINT_GROUPS,
+    complaint_groups,
+    duration,
+    in_period,
+    of_ticket,
+)
 from review.selectors.indicators import (
     KEPT,
     given_in,
@@ -123,13 +129,40 @@ def _durations(span: Period, now: datetime) -> list[DayDurations]:
 
 
 def _complaints(span: Period, now: datetime) -> list[DayComplaints]:
-    rows = (
+    """Per day, channel, counted category, remedy bucket and root cause (``COMPLAINT_GROUPS``)."""
+    rows = complaint_groups(
         Complaint.objects.filter(in_period("submitted_at", span))
-        .values("channel", "category_id", day=_day("submitted_at"), remedy=remedy_bucket())
+        .values("channel", day=_day("submitted_at"), remedy=remedy_bucket(), **COMPLAINT_GROUPS)
         .annotate(complaints=Count("pk"))
         .order_by()
     )
     return [DayComplaints(**row) for row in rows]
+
+
+def complaint_days_recount(days: Iterable[date], *, now: datetime | None = None) -> int:
+    """Recount the complaint rows of ``days`` alone: a complaint of theirs changed its record.
+
+    Re-categorising a complaint or naming its root cause moves it between
+    the rows of the day it was submitted, however long ago; the nightly
+    refresh only recounts the last weeks. Days the summary has not stored
+    yet are read live anyway and skipped. Under the summary's lock, like a
+    refresh, so the two never interleave. Returns the rows written.
+    """
+    now = now or timezone.now()
+    written = 0
+    with transaction.atomic():
+        summary = DailySummary.objects.select_for_update().filter(pk=1).first()
+        if summary is None or summary.refreshed_at is None:
+            return 0
+        stored_until = timezone.localdate(summary.refreshed_at)
+        for day in sorted(set(days)):
+            if day >= stored_until:
+                continue
+            rows = _complaints(Period("custom", day, day), now)
+            DayComplaints.objects.filter(day=day).delete()
+            DayComplaints.objects.bulk_create(rows)
+            written += len(rows)
+    return written
 
 
 SURVEY_COUNTS = (

@@ -274,24 +274,49 @@ def _by_assignee(row: Row) -> dict[str, Any]:
     return {("assignee_id" if key == "agent_id" else key): value for key, value in row.items()}
 
 
+MIX_KEYS = ("category_id", "remedy", "root_cause_id")
+
+
 def complaint_mix(period: Period, *, source: Summary) -> list[Row]:
-    """Complaints per (category, remedy bucket) in the period and the one before."""
+    """Complaints per (category, remedy bucket, root cause) in the period and the one before."""
     previous = period.previous()
     current = Q(day__gte=period.first_day)
     rows = (
         source.stored(DayComplaints, previous.first_day, period.last_day)
-        .values("category_id", "remedy")
+        .values(*MIX_KEYS)
         .annotate(
             current=Sum("complaints", filter=current, default=0),
             previous=Sum("complaints", filter=~current, default=0),
         )
         .order_by()
     )
-    mix = {(row["category_id"], row["remedy"]): row for row in rows}
+    mix = {tuple(row[key] for key in MIX_KEYS): row for row in rows}
     for row in source.counted_now(DayComplaints, previous.first_day, period.last_day):
-        key = (row.category_id, row.remedy)
+        key = tuple(getattr(row, name) for name in MIX_KEYS)
         mixed = mix.setdefault(
-            key, {"category_id": row.category_id, "remedy": row.remedy, "current": 0, "previous": 0}
+            key, {**dict(zip(MIX_KEYS, key, strict=True)), "current": 0, "previous": 0}
         )
         mixed["current" if row.day >= period.first_day else "previous"] += row.complaints
     return list(mix.values())
+
+
+def root_cause_trend(buckets: Sequence[Period], *, source: Summary) -> list[Row]:
+    """Complaints per root cause in each of ``buckets``, as ``lessons.root_cause_trend`` counts live."""
+    sums = {
+        f"b{n}": Sum("complaints", filter=Q(day__gte=b.first_day, day__lte=b.last_day), default=0)
+        for n, b in enumerate(buckets)
+    }
+    first, last = buckets[0].first_day, buckets[-1].last_day
+    # Any rows: the plugin cannot see the columns ``**sums`` adds.
+    rows: QuerySet[Any, Any] = (
+        source.stored(DayComplaints, first, last).values("root_cause_id").annotate(**sums)
+    )
+    trend = {
+        row["root_cause_id"]: [row[f"b{n}"] for n in range(len(buckets))] for row in rows.order_by()
+    }
+    for counted in source.counted_now(DayComplaints, first, last):
+        counts = trend.setdefault(counted.root_cause_id, [0] * len(buckets))
+        for n, bucket in enumerate(buckets):
+            if bucket.first_day <= counted.day <= bucket.last_day:
+                counts[n] += counted.complaints
+    return [{"root_cause_id": cause, "counts": counts} for cause, counts in trend.items()]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from recovery.choices import EventKind, Priority, Status
 from recovery.models import Ticket, TicketEvent
+from recovery.selectors import counted_category
 from review.periods import Period
 from review.selectors.common import Row, duration, in_period
 
@@ -40,6 +41,9 @@ _ROW_FIELDS = (
     "assignee__username",
     "assignee__first_name",
     "assignee__last_name",
+    # The category counted (the agent's correction, else the customer's pick) and the pick.
+    "category__name_en",
+    "category__name_fr",
     "complaint__category__name_en",
     "complaint__category__name_fr",
 )
@@ -87,7 +91,9 @@ def _filtered(tickets: _Tickets, filters: BreachFilters, priority_field: str) ->
     elif isinstance(filters.agent, int):
         tickets = tickets.filter(assignee_id=filters.agent)
     if filters.category is not None:
-        tickets = tickets.filter(complaint__category_id=filters.category)
+        tickets = tickets.alias(counted_category=counted_category()).filter(
+            counted_category=filters.category
+        )
     if filters.priority:
         tickets = tickets.filter(**{priority_field: filters.priority})
     return tickets
@@ -168,6 +174,8 @@ _REPLY_ROW_FIELDS = (
     "ticket__assignee__username",
     "ticket__assignee__first_name",
     "ticket__assignee__last_name",
+    "ticket__category__name_en",
+    "ticket__category__name_fr",
     "ticket__complaint__category__name_en",
     "ticket__complaint__category__name_fr",
 )
@@ -182,7 +190,8 @@ def _reply_breach_events(period: Period, filters: BreachFilters) -> QuerySet[Tic
     elif isinstance(filters.agent, int):
         events = events.filter(ticket__assignee_id=filters.agent)
     if filters.category is not None:
-        events = events.filter(ticket__complaint__category_id=filters.category)
+        counted = counted_category(ticket="ticket__", complaint="ticket__complaint__")
+        events = events.alias(counted_category=counted).filter(counted_category=filters.category)
     if filters.priority:
         events = events.filter(payload__priority=filters.priority)
     return events
@@ -212,4 +221,3 @@ def reply_breaches(
 def reply_breach_count(*, period: Period, filters: BreachFilters = BreachFilters()) -> int:
     """How many ``reply_breaches`` there are."""
     return _reply_breach_events(period, filters).count()
-

@@ -8,6 +8,7 @@ from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, S
 
 from recovery.choices import NpsClass
 from recovery.models import Ticket
+from recovery.selectors import counted_category
 from recovery.survey import nps_class
 from review.periods import Period
 
@@ -43,3 +44,25 @@ def of_ticket(column: str) -> Subquery:
     it rather than filter on it: a filter would repeat the lookup per use.
     """
     return Subquery(Ticket.objects.filter(pk=OuterRef("ticket_id")).values(column)[:1])
+
+
+# Grouping complaints by category means by the one the ticket counts under
+# (the agent's correction, else the customer's pick), and by root cause: the
+# names a complaint's values() rows use for them. ``category_id`` itself is
+# the customer's pick, a column of the complaint, and Django will not let an
+# expression take a column's name.
+COMPLAINT_GROUPS = {
+    "counted_category": counted_category(ticket="ticket__", complaint=""),
+    "root_cause": F("ticket__root_cause_id"),
+}
+
+
+def complaint_groups(rows: Any) -> list[Row]:
+    """A complaint's values() rows grouped by ``COMPLAINT_GROUPS``, keyed as the summary's columns.
+
+    ``counted_category`` becomes ``category_id`` and ``root_cause``
+    ``root_cause_id``, the names ``review.models.DayComplaints`` stores them
+    under, so the live and the summary rows read alike.
+    """
+    renamed = {"counted_category": "category_id", "root_cause": "root_cause_id"}
+    return [{renamed.get(key, key): value for key, value in row.items()} for row in rows]

@@ -21,9 +21,11 @@ from recovery.survey import nps_class
 from review.aggregates import Percentiles
 from review.periods import Period
 from review.selectors.common import (
+    COMPLAINT_GROUPS,
     PASSIVE_MIN,
     PROMOTER_MIN,
     Row,
+    complaint_groups,
     duration,
     in_period,
     of_ticket,
@@ -42,10 +44,13 @@ def category_names() -> dict[int, tuple[str, str]]:
 
 
 def complaints_received(*, period: Period) -> list[Row]:
-    """Complaints submitted in the period, counted per (channel, category id): ``[{...}]``."""
-    return list(
+    """Complaints submitted in the period, counted per (channel, category id): ``[{...}]``.
+
+    By the category each counts under (``COMPLAINT_GROUPS``): an agent's correction wins.
+    """
+    return complaint_groups(
         Complaint.objects.filter(in_period("submitted_at", period))
-        .values("channel", "category_id")
+        .values("channel", counted_category=COMPLAINT_GROUPS["counted_category"])
         .annotate(complaints=Count("pk"))
         .order_by()
     )

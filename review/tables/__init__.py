@@ -53,6 +53,11 @@ def _lessons(build: Callable[..., Table], key: str) -> Export:
     return export
 
 
+def _root_cause_trend(scope: Scope) -> Table:
+    figures_ = figures.review_lessons(period=scope.period, now=scope.now)
+    return lessons.root_cause_trend_table(figures_["trend"], figures_["root_causes"])
+
+
 EXPORTS: dict[str, Export] = {
     "indicators": lambda scope: indicators.indicators_table(_indicator_figures(scope)),
     "received_by_channel": _from_indicators(indicators.channel_table, "received"),
@@ -71,6 +76,8 @@ EXPORTS: dict[str, Export] = {
     "reply_breaches": _reply_breaches,
     "categories": _lessons(lessons.category_pareto_table, "categories"),
     "remedies": _lessons(lessons.remedy_pareto_table, "by_kind"),
+    "root_causes": _lessons(lessons.root_cause_pareto_table, "root_causes"),
+    "root_cause_trend": _root_cause_trend,
     "agents": lambda scope: agents.agents_table(
         figures.review_agents(period=scope.period, now=scope.now)
     ),

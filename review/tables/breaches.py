@@ -48,11 +48,14 @@ class _Cells:
             row["assignee__first_name"], row["assignee__last_name"], row["assignee__username"]
         )
 
-    def category(self, row: Row) -> str:
+    def category(self, row: Row, path: str = "") -> str:
+        """The category the ticket counts under: the agent's correction, else the customer's pick."""
         # category_name() asks for the active language, a thread-local lookup: once is enough.
-        return row[
-            "complaint__category__name_fr" if self.french else "complaint__category__name_en"
-        ]
+        name = "name_fr" if self.french else "name_en"
+        return row[f"{path}category__{name}"] or row[f"{path}complaint__category__{name}"]
+
+    def customer_category(self, row: Row, path: str = "") -> str:
+        return row[f"{path}complaint__category__{'name_fr' if self.french else 'name_en'}"]
 
 
 def _rows(build: Callable[[Row], list[object]], rows: Iterable[Row]) -> Iterable[list[object]]:
@@ -81,6 +84,7 @@ def breaches_table(rows: Iterable[Row], *, total: int | None = None) -> Table:
             cells.agent(row),
             cells.yes if row["escalated_at"] else cells.no,
             cells.category(row),
+            cells.customer_category(row),
             cells.priorities.get(row["priority_at_breach"], row["priority_at_breach"]),
             cells.statuses.get(row["status"], row["status"]),
         ]
@@ -97,6 +101,7 @@ def breaches_table(rows: Iterable[Row], *, total: int | None = None) -> Table:
             Column(_("Agent")),
             Column(_("Nobody had it at the breach")),
             Column(_("Category")),
+            Column(_("Customer's category")),
             Column(_("Priority at the breach")),
             Column(_("Status now")),
         ],
@@ -116,6 +121,7 @@ def at_risk_table(rows: Iterable[Row], *, now: datetime, total: int | None = Non
             int((row["callback_due_at"] - now).total_seconds() // 60),
             cells.agent(row),
             cells.category(row),
+            cells.customer_category(row),
             cells.priorities.get(row["priority"], row["priority"]),
         ]
 
@@ -128,6 +134,7 @@ def at_risk_table(rows: Iterable[Row], *, now: datetime, total: int | None = Non
             Column(_("Minutes left"), True),
             Column(_("Agent")),
             Column(_("Category")),
+            Column(_("Customer's category")),
             Column(_("Priority")),
         ],
         _rows(row_of, rows),
@@ -157,11 +164,8 @@ def reply_breaches_table(rows: Iterable[Row], *, total: int | None = None) -> Ta
             cells.when(due),
             agent,
             cells.yes if row["escalated"] in (True, "true") else cells.no,
-            row[
-                "ticket__complaint__category__name_fr"
-                if cells.french
-                else "ticket__complaint__category__name_en"
-            ],
+            cells.category(row, "ticket__"),
+            cells.customer_category(row, "ticket__"),
             cells.priorities.get(row["priority_then"], row["priority_then"]),
             cells.statuses.get(row["ticket__status"], row["ticket__status"]),
         ]
@@ -176,10 +180,10 @@ def reply_breaches_table(rows: Iterable[Row], *, total: int | None = None) -> Ta
             Column(_("Agent now")),
             Column(_("Nobody had it then")),
             Column(_("Category")),
+            Column(_("Customer's category")),
             Column(_("Priority then")),
             Column(_("Status now")),
         ],
         _rows(row_of, rows),
         total=total,
     )
-

@@ -4,7 +4,9 @@ import pytest
 
 from recovery.choices import EventKind, Status
 from recovery.models import RootCause, Ticket
+from recovery.services import ticket_category_correct
 from tests.api.conftest import error_of, ticket_url
+from tests.api.test_breaches import URL, breached
 from tests.factories import CategoryFactory, ticket_in_status, ticketed_complaint
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,17 @@ def test_the_same_value_again_is_a_200_with_no_new_event(agent_api, ticket, carr
 
     assert response.status_code == 200
     assert ticket.events.filter(kind=EventKind.ROOT_CAUSE).count() == 1
+
+
+def test_the_breach_list_filters_and_names_the_corrected_category(manager_api, agent):
+    delivery, billing = CategoryFactory(name_en="Delivery"), CategoryFactory(name_en="Billing")
+    moved = breached(category=delivery)
+    ticket_category_correct(ticket=moved, actor=agent, category=billing)
+
+    as_billing = manager_api.get(URL, {"category": billing.pk}).json()["results"]
+    as_delivery = manager_api.get(URL, {"category": delivery.pk}).json()["results"]
+
+    assert [row["reference"] for row in as_billing] == [moved.complaint.reference]
+    assert as_billing[0]["category"]["name"] == "Billing"
+    assert as_billing[0]["customer_category"]["name"] == "Delivery"
+    assert as_delivery == []

@@ -27,6 +27,8 @@ PAGE_OF = {
     "reply_breaches": "breaches",
     "categories": "lessons",
     "remedies": "lessons",
+    "root_causes": "lessons",
+    "root_cause_trend": "lessons",
     "agents": "agents",
 }
 
@@ -109,12 +111,23 @@ def test_breaches_list_the_late_and_the_never_called_with_how_late(manager_clien
     ref2, ref3 = history.tickets[2].reference, history.tickets[3].reference
     assert [row[0] for row in rows] == [ref3, ref2]  # latest first
     never, late = rows
-    assert never[3:10] == ["Still not contacted", "", "Nobody", "yes", "Billing", "High", "New"]
-    assert late[3:10] == [
+    # Category, then the customer's own pick (the same here: nobody corrected them).
+    assert never[3:11] == [
+        "Still not contacted",
+        "",
+        "Nobody",
+        "yes",
+        "Billing",
+        "Billing",
+        "High",
+        "New",
+    ]
+    assert late[3:11] == [
         "2026-03-07 15:00",
         "6.0",
         "Ben Okafor",
         "no",
+        "Delivery",
         "Delivery",
         "Standard",
         "Resolved",
@@ -233,4 +246,3 @@ def test_missed_replies_are_listed_beside_the_breached_callbacks(manager_client,
     ben = history.ben.pk
     other = manager_client.get(f"{reverse('review:breaches')}?{MARCH_QUERY}&agent={ben}")
     assert page_tables(other)["reply_breaches"][1:] == [["Nothing in this period."]]
-

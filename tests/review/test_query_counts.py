@@ -14,17 +14,19 @@ pytestmark = pytest.mark.django_db
 # view's selectors: one aggregate per table, plus the category and staff
 # names), and for all but the breaches whether the daily summary is built.
 # The breaches page also lists the missed reply deadlines: their page and count.
+# The lessons page also reads the root causes' names and their trend (one
+# grouped query over the trend's periods, and its days counted live).
 PAGE_QUERIES = {
     "indicators": 3 + 1 + 9,
-    "lessons": 3 + 1 + 3,
     "breaches": 3 + 6 + 2,
+    "lessons": 3 + 1 + 3 + 2,
     "agents": 3 + 1 + 5,
 }
 # Read from the summary: one sum per summary table instead.
 SUMMARY_QUERIES = {
     "indicators": 3 + 1 + 7,
-    "lessons": 3 + 1 + 3,
     "breaches": 3 + 6 + 2,
+    "lessons": 3 + 1 + 3 + 2,
     "agents": 3 + 1 + 5,
 }
 # And when the period reaches the day of the summary's last refresh, the
@@ -35,7 +37,7 @@ SUMMARY_QUERIES = {
 COUNTED_LIVE = {
     "indicators": 5 + 2 + 1 + 1 + 1 + 1,
     "breaches": 0,
-    "lessons": 1 + 1,
+    "lessons": 1 + 1 + 1,
     "agents": 5 + 2 + 1 + 1,
 }
 TWO_WEEKS_TO_TODAY = "period=custom&from=2026-03-28&to=2026-04-10"
