@@ -43,7 +43,7 @@ def merge_is_reversible(merge: TicketMerge, *, now: datetime | None = None) -> b
     return merge.undone_at is None and (now or timezone.now()) < merge_reversible_until(merge)
 
 
-def merged_ids(ticket: Ticket | OuterRef) -> QuerySet[TicketMerge, int]:
+def merged_ids(ticket: Ticket | OuterRef) -> QuerySet[TicketMerge, Any]:
     """The ids of the tickets merged into ``ticket`` (a subquery; no query of its own)."""
     return merges_standing().filter(into=ticket).values("merged_id")
 
@@ -110,7 +110,7 @@ def joined_events(ticket: Ticket, merges: Iterable[TicketMerge]) -> list[TicketE
     events = []
     for source, origin in [(ticket, ""), *((m.merged, m.merged.reference) for m in merges)]:
         for event in source.events.all():
-            event.origin, event.joined_into = origin, ticket.pk
+            event.origin, event.joined_into = origin, ticket.pk  # type: ignore[attr-defined]
             events.append(event)
     return sorted(events, key=_time_order)
 
@@ -120,7 +120,7 @@ def joined_emails(ticket: Ticket, merges: Iterable[TicketMerge]) -> list[Any]:
     emails = []
     for source, origin in [(ticket, ""), *((m.merged, m.merged.reference) for m in merges)]:
         for email in source.notifications.all():
-            email.origin = origin
+            email.origin = origin  # type: ignore[attr-defined]
             emails.append(email)
     return emails
 
@@ -133,7 +133,7 @@ def joined_attachments(complaint: Complaint, merges: Iterable[TicketMerge]) -> l
         *((m.merged.complaint, m.merged.reference) for m in merges),
     ]:
         for attachment in source.attachments.all():
-            attachment.origin = origin
+            attachment.origin = origin  # type: ignore[attr-defined]
             files.append(attachment)
     return files
 
@@ -149,13 +149,14 @@ def customer_events_joined(ticket: Ticket) -> list[TicketEvent]:
     One query; each event's ``origin`` is the reference of the merged
     complaint it came from ("" for the ticket's own), for the tracking page.
     """
-    events = list(
+    events: list[TicketEvent] = list(
         TicketEvent.objects.filter(shown_together(ticket), customer_visible=True)
         .annotate(origin_reference=F("ticket__complaint__reference"))
         .order_by("created_at", "pk")
     )
     for event in events:
-        event.origin = "" if event.ticket_id == ticket.pk else event.origin_reference
+        origin = "" if event.ticket_id == ticket.pk else event.origin_reference  # type: ignore[attr-defined]
+        event.origin = origin  # type: ignore[attr-defined]
     return events
 
 
