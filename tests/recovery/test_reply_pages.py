@@ -6,8 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from complaints.models import Complaint
 from recovery.choices import EventKind, Status
 from recovery.services import ticket_customer_message
+from recovery.workflow.waiting import ticket_await_customer
 from tests.factories import ticket_in_status
 from tests.recovery.page_steps import assert_back_on_the_page, fresh, step
 
@@ -76,3 +78,16 @@ def test_the_queue_row_says_a_reply_is_owed_and_later_that_we_wait(agent_client,
     step(agent_client, ticket, "ticket_await_customer", "await")
     queue = agent_client.get(reverse("agent:queue")).text
     assert "Waiting on the customer" in queue
+
+
+def test_the_customer_reads_when_we_will_answer_in_their_own_time_zone(client, ticket, agent):
+    complaint = ticket.complaint
+    Complaint.objects.filter(pk=complaint.pk).update(timezone="America/Montreal")
+    track = reverse("complaints:track", args=[complaint.tracking_token])
+    with time_machine.travel(MONDAY + timedelta(hours=1), tick=False):
+        text = client.get(track).text
+    assert "We will answer your message by" in text
+    # 2 June 09:00 UTC is 05:00 in Montreal (EDT).
+    assert 'datetime="2026-06-02T05:00:00-04:00"' in text
+    ticket_await_customer(ticket=ticket, actor=agent, waiting=True)
+    assert "We will answer your message by" not in client.get(track).text
