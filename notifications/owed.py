@@ -15,6 +15,11 @@ anything internal (notes, assignments, a manager's approval). Staff hear about
 what waits on them: a compensation above the proposer's authority, a
 customer's message, a callback due soon or missed, a failed recovery; and a
 proposer hears when a colleague approved or declined their proposal.
+
+A merge of duplicates, and its undo (``EventKind.MERGED``, ``UNMERGED``),
+owe nobody an email: the customer loses nothing by it (their old link leads
+to the survivor, whose history shows the merge) and an email about our
+filing would only puzzle them; the agent who merged knows.
 """
 
 from collections.abc import Iterable, Sequence
