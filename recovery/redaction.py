@@ -1,7 +1,7 @@
 """The one sanctioned rewrite of recovery's records: removing a customer's personal data.
 
-The timeline is append-only (``ImmutableQuerySet``): no view, task or admin
-edits an event. Erasing a customer (GDPR, ``privacy.services``) is the
+The timeline is append-only (``ImmutableQuerySet``, and on PostgreSQL a
+trigger, recovery 0017): no view, task or admin edits an event. Erasing a customer (GDPR, ``privacy.services``) is the
 exception the law requires, so it has its own narrowly named writers here
 instead of a silent way around the guard. They replace free texts only:
 statuses, dates, scores and amounts (what the statistics read) stay as they
@@ -11,6 +11,7 @@ were, and ticket rows (``recovery.workflow``'s alone) are never touched.
 from collections.abc import Collection
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from recovery.models import CallbackAttempt, Compensation, Survey, TicketEvent
 
@@ -27,6 +28,13 @@ def events_redact(*, ticket_ids: Collection[int], keys: Collection[str]) -> int:
     values are replaced (a key that holds an id or a number elsewhere keeps
     it), and a value already erased is left alone, so a second run changes
     nothing. Returns how many payload values were replaced.
+
+    On PostgreSQL a trigger refuses any UPDATE of an event (recovery 0017)
+    unless ``amends.redacting`` is ``on`` in the transaction, and even then
+    lets through only string values turned into ``[erased]``. The setting is
+    transaction-local and turned off again before returning, so the rest of
+    an erasure's transaction gets no exemption; a failure rolls it back with
+    the savepoint.
     """
     ids = sorted(set(ticket_ids))
     if not ids or not keys:
@@ -34,6 +42,7 @@ def events_redact(*, ticket_ids: Collection[int], keys: Collection[str]) -> int:
     table = TicketEvent._meta.db_table
     replaced = 0
     with connection.cursor() as cursor:
+        _redacting(cursor, on=True)
         for key in sorted(set(keys)):
             cursor.execute(
                 f'UPDATE "{table}" SET payload = jsonb_set(payload, ARRAY[%s], to_jsonb(%s::text))'  # noqa: S608  # the table name is ours
@@ -42,7 +51,14 @@ def events_redact(*, ticket_ids: Collection[int], keys: Collection[str]) -> int:
                 [key, ERASED, ids, key, key, ERASED],
             )
             replaced += cursor.rowcount
+        _redacting(cursor, on=False)
     return replaced
+
+
+def _redacting(cursor: CursorWrapper, *, on: bool) -> None:
+    """Open or close the trigger's one exemption, for this transaction only."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT set_config('amends.redacting', %s, true)", ["on" if on else "off"])
 
 
 def _blank(value: str) -> str:
