@@ -9,11 +9,13 @@ says nothing about the site a visitor could not already see.
 
 ``/healthz`` is liveness only: the process is up and answering requests.
 ``/readyz`` is readiness (config/readiness.py): the database, migrations,
-broker, cache and the deadline clock, each checked and timed.
+broker, cache and the deadline clock, each checked and timed. ``/metrics``
+is Prometheus's scrape (config/metrics.py), which guards itself.
 """
 
 from django.http import HttpResponse
 
+from config.metrics import metrics
 from config.readiness import readiness
 
 
@@ -23,7 +25,7 @@ def liveness(request):
 
 # Exact paths ("/healthz/" routes as usual): no page of the site can be
 # shadowed by a prefix.
-PROBES = {"/healthz": liveness, "/readyz": readiness}
+PROBES = {"/healthz": liveness, "/readyz": readiness, "/metrics": metrics}
 
 
 class HealthProbeMiddleware:

@@ -25,6 +25,8 @@ from celery.signals import task_postrun, task_prerun
 from django.http import HttpRequest, HttpResponse
 from pythonjsonlogger.json import JsonFormatter
 
+from config.instruments import request_observe
+
 CONTEXT: dict[str, ContextVar[Any]] = {
     name: ContextVar(f"amends_log_{name}", default=None)
     for name in ("request_id", "user_id", "reference", "task_id", "task")
@@ -127,6 +129,12 @@ class RequestLogMiddleware:
                     "view": match.view_name if match else None,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
+            )
+            request_observe(
+                view=match.view_name if match else None,
+                method=request.method or "",
+                status=response.status_code,
+                seconds=time.perf_counter() - started,
             )
             response["X-Request-ID"] = request_id
             return response

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from config.email_providers import FILE_BACKEND, email_settings, imap_mailbox
 from config.logs import logging_config
 from config.observability import sentry_init
+from config.operations import operations
 
 # django-csp's, -permissions-policy's and -axes's settings: pages' policies, sign-in throttling.
 from config.security import *  # noqa: F403 (the names in its __all__)
@@ -41,7 +42,7 @@ SENTRY_ON = sentry_init(env)  # error tracking, off unless SENTRY_DSN is set (ob
 INSTALLED_APPS = [
     "config.apps.AmendsAdminConfig",  # django.contrib.admin, open to managers
     "django.contrib.auth",
-    "axes",  # sign-in throttling (config/security.py)
+    *SECURITY_APPS,  # noqa: F405  axes (sign-in throttling), django-otp (config/security.py)
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -79,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
+    *SECURITY_MIDDLEWARE,  # noqa: F405  after auth: django-otp, the code owed, axes last
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -336,10 +337,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Amends -----------------------------------------------------------------
 AMENDS = {
-    # The deadline clock is stopped when no sweep ran for this long (beat runs it
-    # every minute): /readyz fails, managers see a banner (config/watchdog.py).
-    "SWEEP_STALE_SECONDS": env.int("AMENDS_SWEEP_STALE_SECONDS", default=180),
-    "WATCHDOG_SECONDS": env.float("AMENDS_WATCHDOG_SECONDS", default=30.0),  # and workers check it
+    **operations(env),  # the clock's watchdog, the metrics (config/operations.py)
     # Replies to progress emails go to <local>+<token>@<domain>; the provider's
     # inbound route for that domain posts them to /anymail/<esp>/inbound/.
     "REPLY_TO": env.str("AMENDS_REPLY_TO", default="replies@amends.localhost"),
