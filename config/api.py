@@ -19,6 +19,7 @@ from drf_spectacular.views import (
 from complaints.api import ComplaintCreateView
 from config.rest import error_body
 from recovery.api.actions import step_urls
+from recovery.api.customer import CustomerMessageView
 from recovery.api.views import BreachListView, TicketDetailView, TicketQueueView
 
 
@@ -43,6 +44,7 @@ v1 = [
     path("tickets/<str:reference>/", TicketDetailView.as_view(), name="ticket"),
     *step_urls(),
     path("sla/breaches/", BreachListView.as_view(), name="sla_breaches"),
+    path("track/<str:token>/messages/", CustomerMessageView.as_view(), name="track_messages"),
 ]
 
 

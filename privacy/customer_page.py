@@ -119,13 +119,14 @@ def _ratings(*, customer: Customer, by_pk: dict[int, Complaint]) -> list[Rating]
         .order_by()
     )
     for row in answered:
-        complaint = by_pk[row["ticket__complaint_id"]]
+        at, nps = row["answered_at"], row["nps"]
+        assert at is not None and nps is not None  # the filter above
         ratings.append(
             Rating(
-                at=row["answered_at"],
-                complaint=complaint,
-                nps=row["nps"],
-                nps_class=nps_class(row["nps"]),
+                at=at,
+                complaint=by_pk[row["ticket__complaint_id"]],
+                nps=nps,
+                nps_class=nps_class(nps),
                 csat=row["csat"],
                 source="survey",
             )

@@ -11,7 +11,7 @@ and stored by this package and nowhere else. The steps an agent takes live in ``
 all move tickets through ``transition()``.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from complaints.services import attachments_store
+from complaints.uploads import Checked
 from recovery.choices import OPEN_STATUSES, CompensationStatus, EventKind, Status
 from recovery.errors import IllegalTransition, StaleTicket
 from recovery.merges import merge_survivor_id
@@ -336,7 +338,11 @@ def ticket_reopen(
 
 @transaction.atomic
 def ticket_customer_message(
-    *, ticket: Ticket, text: str, source: str = "tracking_page"
+    *,
+    ticket: Ticket,
+    text: str,
+    source: str = "tracking_page",
+    attachments: Sequence[Checked] = (),
 ) -> TicketEvent:
     """Record a message the customer sent us, tell its agent; on a resolved ticket, reopen it.
 
@@ -344,14 +350,21 @@ def ticket_customer_message(
     message waits for any agent's write in progress instead of losing a race.
     A message to a merged complaint (a reply to an old email, a page open
     since) goes to the complaint it joined, which the agents are working.
+    Files sent with it (``attachments``, already checked by
+    ``complaints.uploads.uploads_check``) are the customer's: saved on that
+    complaint without ``added_by``, their ids in the event's payload.
     """
     pk = merge_survivor_id(ticket) if ticket.status == Status.MERGED else None
     ticket = Ticket.objects.select_for_update().get(pk=pk or ticket.pk)
+    payload: dict[str, Any] = {"text": text, "source": source}
+    if attachments:
+        stored = attachments_store(complaint=ticket.complaint, files=attachments)
+        payload["attachments"] = [a.pk for a in stored]
     event = event_record(
         ticket=ticket,
         kind=EventKind.CUSTOMER_MESSAGE,
         customer_visible=True,
-        payload={"text": text, "source": source},
+        payload=payload,
     )
     # Unread for the assignee until they open the ticket (recovery.workflow.reading).
     ticket_customer_message_mark(ticket=ticket, at=event.created_at)
