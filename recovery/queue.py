@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.db.models.lookups import Exact
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
 from recovery.models.tickets import unread_q
 from recovery.queue_sorts import DEFAULT_SORT, SORTS, tickets_sorted
-from recovery.selectors import LineWithAuthority, compensations_with_authority
+from recovery.selectors import LineWithAuthority, compensations_with_authority, counted_category
 from recovery.sla import PROMISE_UNBROKEN, callback_start
 from recovery.workflow.moves import awaiting_approval_exists
 from shared.choices import TROUBLE
@@ -164,7 +165,8 @@ def filters_q(filters: QueueFilters, *, user: User, now: datetime) -> Q:
     if filters.priority:
         condition &= Q(priority=filters.priority)
     if filters.category:
-        condition &= Q(complaint__category_id=filters.category)
+        # The category the ticket counts under: an agent's correction wins.
+        condition &= Q(Exact(counted_category(), filters.category))
     if filters.channel:
         condition &= Q(complaint__channel=filters.channel)
     if filters.breached:
@@ -287,7 +289,7 @@ def ticket_queue(
     page = max(1, page)
     tickets = tickets_sorted(tickets, key=filters.sort, descending=filters.descending)
     rows = list(
-        tickets.select_related("complaint__customer", "complaint__category", "assignee")
+        tickets.select_related("complaint__customer", "complaint__category", "category", "assignee")
         # The row's stage (recovery.workflow.moves.ticket_stage), in the same query.
         .annotate(awaiting_approval=awaiting_approval_exists())[
             (page - 1) * per_page : page * per_page + 1
@@ -324,5 +326,5 @@ def queue_tickets(
         # Repeated even with an open status, so the partial indexes apply.
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     return tickets.select_related(
-        "complaint__customer", "complaint__category", "assignee"
+        "complaint__customer", "complaint__category", "category", "assignee"
     ).annotate(awaiting_approval=awaiting_approval_exists())

@@ -89,7 +89,8 @@ def _row(ticket, now, words, url_pattern, customer_pattern):
         _unread_badge(ticket, words) if unread else "",
         customer_pattern.replace(str(2**31 - 1), str(complaint.customer_id)),
         complaint.customer.name,
-        complaint.category.name,
+        # The category the ticket counts under: an agent's correction wins.
+        (ticket.category or complaint.category).name,
         channel_label(complaint.channel),
         ticket.priority,
         priority_label(ticket.priority),

@@ -1,10 +1,14 @@
 """The ticket page's record card: the customer's pick beside the corrected category, the root cause."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from recovery.choices import EventKind, Status
 from recovery.models import RootCause
+from recovery.queue import QueueFilters, ticket_queue
+from recovery.services import ticket_category_correct
 from tests.factories import CategoryFactory, ticket_in_status, ticketed_complaint
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +92,24 @@ def test_a_closed_ticket_shows_the_record_without_the_forms(agent_client, agent,
     )
     assert response.status_code == 409
     assert "reopen it first" in response.text
+
+
+def test_the_queue_files_a_recategorised_ticket_under_its_corrected_category(agent_client, agent):
+    ticket = _ticket()
+    billing = CategoryFactory(name_en="Billing", name_fr="Facturation")
+    untouched = _ticket()
+    ticket_category_correct(ticket=ticket, actor=agent, category=billing)
+
+    def refs(category):
+        page = ticket_queue(filters=QueueFilters(category=category.pk), user=agent)
+        return [t.reference for t in page.tickets]
+
+    assert refs(billing) == [ticket.reference]
+    assert refs(ticket.complaint.category) == []
+    assert refs(untouched.complaint.category) == [untouched.reference]
+    row = re.search(
+        rf'<tr[^>]*data-ticket="{ticket.reference}".*?</tr>',
+        agent_client.get(reverse("agent:queue")).text,
+        re.S,
+    ).group(0)
+    assert "Billing" in row and "Delivery" not in row
