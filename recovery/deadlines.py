@@ -15,6 +15,10 @@ restarts.
 
 Both paths call ``breach_due``, which is idempotent: any number of calls,
 concurrent or not, give one breach, one event and one set of emails.
+
+The next-reply promise (``Ticket.reply_due_at`` and ``reply_reminder_due_at``,
+``recovery.workflow.reply``) is swept by the same run, with no ETA task: a
+missed reply is recorded within a minute of its deadline, once per window.
 """
 
 import logging

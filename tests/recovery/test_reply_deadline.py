@@ -4,6 +4,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification, NotificationKind
 from recovery.choices import CallbackOutcome, EventKind, Priority, Status
@@ -334,3 +336,32 @@ def test_a_pause_keeps_the_opening_hours_left_not_the_real_ones(ticket, agent):
         ticket_await_customer(ticket=ticket, actor=agent, waiting=False)
     ticket.refresh_from_db()
     assert ticket.reply_due_at == datetime(2026, 6, 3, 16, 0, tzinfo=UTC)
+
+
+def test_the_reply_passes_run_the_same_queries_for_one_due_reply_as_for_forty(agent):
+    ManagerFactory()
+
+    def replies_owed(n):
+        tickets = []
+        with at(MONDAY - timedelta(hours=1)):
+            tickets = [ticket_in_status(Status.ACKNOWLEDGED, actor=agent) for _ in range(n)]
+        for ticket in tickets:
+            message(ticket, MONDAY)
+        return tickets
+
+    def sweep_queries(when):
+        with at(when), CaptureQueriesContext(connection) as queries:
+            counts = deadlines_sweep()
+        return len(queries), counts
+
+    replies_owed(1)
+    sweep_queries(MONDAY)  # the first sweep ever records its beat (config), then updates it
+    one, counts = sweep_queries(MONDAY + timedelta(hours=12))
+    assert counts["replies_reminded"] == 1
+    replies_owed(40)
+    many, counts = sweep_queries(MONDAY + timedelta(hours=12, minutes=1))
+    assert counts["replies_reminded"] == 40
+    assert one == many
+    _queries, counts = sweep_queries(MONDAY + DAY)
+    assert counts["replies_missed"] == 41
+
