@@ -364,4 +364,3 @@ def test_the_reply_passes_run_the_same_queries_for_one_due_reply_as_for_forty(ag
     assert one == many
     _queries, counts = sweep_queries(MONDAY + DAY)
     assert counts["replies_missed"] == 41
-
