@@ -95,8 +95,10 @@ def canned_replies_offered(
     out rather than shown half-filled.
     """
     complaint = ticket.complaint
+    # The category the ticket counts under: an agent's correction wins.
+    category_id = ticket.category_id or complaint.category_id
     replies = CannedReply.objects.filter(
-        Q(category__isnull=True) | Q(category_id=complaint.category_id),
+        Q(category__isnull=True) | Q(category_id=category_id),
         active=True,
         language=complaint.language,
         kind__in=list(kinds),

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from recovery.canned import canned_replies_offered
 from recovery.choices import EventKind, Status
-from recovery.models import RootCause
+from recovery.models import CannedKind, CannedReply, RootCause
 from recovery.queue import QueueFilters, ticket_queue
 from recovery.services import ticket_category_correct
 from tests.factories import CategoryFactory, ticket_in_status, ticketed_complaint
@@ -113,3 +114,19 @@ def test_the_queue_files_a_recategorised_ticket_under_its_corrected_category(age
         re.S,
     ).group(0)
     assert "Billing" in row and "Delivery" not in row
+
+
+def test_a_recategorised_ticket_is_offered_the_canned_replies_of_its_corrected_category(agent):
+    ticket = _ticket()
+    billing = CategoryFactory(name_en="Billing", name_fr="Facturation")
+    ticket_category_correct(ticket=ticket, actor=agent, category=billing)
+
+    def reply(title, category):
+        return CannedReply.objects.create(
+            title=title, kind=CannedKind.APOLOGY, language="en", category=category, text="Sorry."
+        )
+
+    for_billing = reply("Billing", billing)
+    reply("Delivery", ticket.complaint.category)
+
+    assert {o.reply for o in canned_replies_offered(ticket=ticket, agent=agent)} == {for_billing}
