@@ -22,6 +22,7 @@ from recovery.services import (
     ticket_priority_change,
 )
 from recovery.workflow.waiting import ticket_await_customer
+from tests.concurrency import race_cleanly
 from tests.factories import AgentFactory, ManagerFactory, ticket_in_status
 
 pytestmark = pytest.mark.django_db
@@ -364,3 +365,16 @@ def test_the_reply_passes_run_the_same_queries_for_one_due_reply_as_for_forty(ag
     assert one == many
     _queries, counts = sweep_queries(MONDAY + DAY)
     assert counts["replies_missed"] == 41
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_concurrent_sweeps_give_one_missed_reply_one_event_and_one_alert():
+    ManagerFactory(email="boss@amends.test")
+    with at(MONDAY - timedelta(hours=1)):
+        ticket = ticket_in_status(Status.ACKNOWLEDGED)
+    message(ticket, MONDAY)
+    due = MONDAY + DAY + timedelta(seconds=5)
+    results = race_cleanly(*[lambda: deadlines_sweep(now=due)] * 4)
+    assert sum(r["replies_missed"] for r in results) == 1
+    assert reply_breaches(ticket) == 1
+    assert ticket.notifications.filter(kind=NotificationKind.REPLY_BREACH_ALERT).count() == 1
