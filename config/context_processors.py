@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from config.watchdog import clock_banner
 from notifications.inbox import unmatched_count
 from shared.roles import is_agent, is_manager
 
@@ -36,4 +37,17 @@ def privacy_notice(request: HttpRequest) -> dict[str, Any]:
             "ip_days": settings.AMENDS["RETENTION_IP_DAYS"],
             "contact": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         }
+    }
+
+
+def stopped_clock(request: HttpRequest) -> dict[str, Any]:
+    """For managers: since when the deadline clock has stopped, as a watchdog last saw it.
+
+    Read from the cache (config/watchdog.py), so no page spends a query on it.
+    """
+    user = getattr(request, "user", None)
+    return {
+        "clock_stopped_since": SimpleLazyObject(
+            lambda: clock_banner() if is_manager(user) else None
+        )
     }

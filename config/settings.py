@@ -100,6 +100,7 @@ TEMPLATES = [
                 "config.context_processors.roles",
                 "config.context_processors.unmatched_mail",
                 "config.context_processors.privacy_notice",
+                "config.context_processors.stopped_clock",
             ],
             # A missing variable in a page or email is a bug, not an empty string.
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),

@@ -18,6 +18,7 @@ from typing import Any
 
 from celery import bootsteps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import close_old_connections
 from django.dispatch import receiver
@@ -32,6 +33,9 @@ from shared.roles import MANAGERS
 logger = logging.getLogger(__name__)
 
 DEADLINES = "deadlines"
+# Set by each watchdog check while the clock is stopped, cleared by a sweep: the
+# managers' banner reads it, so a page costs no query for it (context_processors).
+STOPPED_FLAG = "amends:clock:stopped"
 
 
 def stale_after() -> timedelta:
@@ -49,6 +53,29 @@ def sweep_record(*, seconds: float, **_kwargs: Any) -> None:
         name=DEADLINES,
         defaults={"last_at": timezone.now(), "seconds": seconds, "alerted_at": None},
     )
+    _flag(None)
+
+
+def _flag(last_at: datetime | None) -> None:
+    """Raise or lower the banner's flag; the cache being away costs the banner, nothing else."""
+    try:
+        if last_at is None:
+            cache.delete(STOPPED_FLAG)
+        else:
+            # Outlives a few checks, so a dead watchdog lowers it by itself.
+            timeout = max(4 * settings.AMENDS["WATCHDOG_SECONDS"], 60)
+            cache.set(STOPPED_FLAG, last_at.isoformat(), timeout)
+    except Exception:
+        logger.warning("Could not set the deadline clock's banner flag", exc_info=True)
+
+
+def clock_banner() -> datetime | None:
+    """When the stopped clock last ran, if a watchdog said it stopped; else None."""
+    try:
+        value = cache.get(STOPPED_FLAG)
+    except Exception:
+        return None
+    return datetime.fromisoformat(value) if value else None
 
 
 def sweep_last() -> SweepBeat | None:
@@ -69,7 +96,9 @@ def clock_alert(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     beat, _created = SweepBeat.objects.get_or_create(name=DEADLINES, defaults={"last_at": now})
-    if not clock_stopped(beat, now=now) or beat.alerted_at is not None:
+    stopped = clock_stopped(beat, now=now)
+    _flag(beat.last_at if stopped else None)
+    if not stopped or beat.alerted_at is not None:
         return 0
     claimed = SweepBeat.objects.filter(
         name=DEADLINES, last_at=beat.last_at, alerted_at__isnull=True

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.models import SweepBeat
@@ -68,3 +70,36 @@ def test_a_clock_that_never_ran_is_counted_from_the_first_check(managers):
     with time_machine.travel(start + STOPPED, tick=False):
         assert clock_alert() == 2
     assert "last ran at" in mail.outbox[0].body  # the moment it was first checked
+
+
+def test_managers_see_a_red_banner_while_the_clock_is_stopped_and_agents_do_not(
+    client, managers, agent
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        deadlines_sweep()
+    with time_machine.travel(start + STOPPED, tick=False):
+        clock_alert()
+        client.force_login(managers[0])
+        page = client.get("/agent/").content.decode()
+        assert "The deadline clock has stopped." in page
+        assert 'role="alert"' in page
+        client.force_login(agent)
+        assert "The deadline clock has stopped." not in client.get("/agent/").content.decode()
+        deadlines_sweep()  # beat is back: the banner goes with the next page
+        client.force_login(managers[0])
+        assert "The deadline clock has stopped." not in client.get("/agent/").content.decode()
+
+
+def test_the_banner_costs_no_query(client, managers, django_assert_num_queries):
+    deadlines_sweep()
+    client.force_login(managers[0])
+    client.get("/agent/")
+    with CaptureQueriesContext(connection) as running:
+        client.get("/agent/")
+    start = timezone.now()
+    with time_machine.travel(start + STOPPED * 10, tick=False):
+        clock_alert()
+        with django_assert_num_queries(len(running.captured_queries)):
+            page = client.get("/agent/").content.decode()
+    assert "The deadline clock has stopped." in page
