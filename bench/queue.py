@@ -252,6 +252,15 @@ def main():
         ("queue, breached only", ["/agent/?breached=1"]),
         ("queue, category + priority", ["/agent/?category=3&priority=high"]),
         ("queue, page 20", ["/agent/?page=20"]),
+        # The worktable's column sorts (recovery.queue_sorts): the ticket's own
+        # columns read a partial index each; the joined ones sort a window.
+        ("sort, opened (newest first)", ["/agent/?sort=-opened"]),
+        ("sort, priority then due", ["/agent/?sort=priority", "/agent/?sort=-priority"]),
+        ("sort, status, mine", ["/agent/?sort=status&scope=mine"]),
+        ("sort, customer (windowed)", ["/agent/?sort=customer", "/agent/?sort=-customer"]),
+        ("sort, reference (windowed)", ["/agent/?sort=reference"]),
+        ("sort, assignee (windowed)", ["/agent/?sort=assignee"]),
+        ("queue, unread only", ["/agent/?unread=1"]),
         ("queue, search by reference", [f"/agent/?q={open_refs[7]}"]),
         ("queue, search by email", ["/agent/?q=customer4242@example.com"]),
         # The search's fragments (issue 15): trigram and full-text indexes.

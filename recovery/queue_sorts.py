@@ -13,8 +13,9 @@ order that knows which tickets are open: at 100,000 open tickets a customer
 sort would join and sort them all (about 200 ms), a reference sort walked the
 complaints' reference index through 600,000 closed ones (1.2 s). So those are
 bounded: they sort the ``JOINED_SORT_WINDOW`` matching tickets due first, a
-fixed amount of work whatever the size of the data, and the page says so
-when there are more.
+fixed amount of work whatever the size of the data (7 to 20 ms for 500 at
+1,000,000 tickets, where the own columns' take under a millisecond), and the
+page says so when there are more.
 """
 
 from django.db.models import Expression, F, OrderBy, QuerySet
@@ -29,7 +30,7 @@ DEFAULT_SORT = "due"
 SORTS = ("reference", "customer", "category", "priority", "status", "opened", "due", "assignee")
 # Sorted within the window of the tickets due first (the docstring says why).
 JOINED_SORTS = frozenset({"reference", "customer", "category", "assignee"})
-JOINED_SORT_WINDOW = 1000
+JOINED_SORT_WINDOW = 500
 
 
 def sort_terms(key: str) -> list[F | Expression]:
