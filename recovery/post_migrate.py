@@ -14,14 +14,14 @@ from django.contrib.auth.management import create_permissions
 from shared.roles import AGENTS, MANAGERS
 
 # What the managers group may do in the admin: tune the callback promise (the
-# single SLA row is edited, never added or deleted), the approval limits and
-# the canned replies agents start from.
+# single SLA row is edited, never added or deleted), the approval limits, the
+# canned replies agents start from and the root causes they name.
 MANAGER_PERMISSIONS = (
     "view_slasettings",
     "change_slasettings",
     *(
         f"{action}_{model}"
-        for model in ("openinghours", "holiday", "approvallimit", "cannedreply")
+        for model in ("openinghours", "holiday", "approvallimit", "cannedreply", "rootcause")
         for action in ("add", "change", "delete", "view")
     ),
 )

@@ -10,7 +10,7 @@ from recovery.choices import EventKind, Status
 from recovery.models import CannedKind, CannedReply, RootCause
 from recovery.queue import QueueFilters, ticket_queue
 from recovery.services import ticket_category_correct
-from tests.factories import CategoryFactory, ticket_in_status, ticketed_complaint
+from tests.factories import CategoryFactory, ManagerFactory, ticket_in_status, ticketed_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +130,32 @@ def test_a_recategorised_ticket_is_offered_the_canned_replies_of_its_corrected_c
     reply("Delivery", ticket.complaint.category)
 
     assert {o.reply for o in canned_replies_offered(ticket=ticket, agent=agent)} == {for_billing}
+
+
+def test_managers_keep_the_root_causes_in_the_admin_in_both_languages_by_position(client):
+    RootCause.objects.all().delete()
+    RootCause.objects.create(name_en="Supplier", name_fr="Fournisseur", position=20)
+    RootCause.objects.create(name_en="Defect", name_fr="Défaut", position=10)
+    client.force_login(ManagerFactory(is_staff=False))
+
+    listed = client.get(reverse("admin:recovery_rootcause_changelist"))
+    assert listed.status_code == 200
+    assert listed.text.index("Défaut") < listed.text.index("Fournisseur")
+    added = client.post(
+        reverse("admin:recovery_rootcause_add"),
+        {
+            "name_en": "Billing error",
+            "name_fr": "Erreur de facturation",
+            "position": 5,
+            "active": "on",
+        },
+    )
+    assert added.status_code == 302
+    assert [c.name_en for c in RootCause.objects.all()] == ["Billing error", "Defect", "Supplier"]
+
+
+def test_agents_cannot_edit_the_root_causes(agent_client):
+    assert agent_client.get(reverse("admin:recovery_rootcause_changelist")).status_code in (
+        302,
+        403,
+    )

@@ -105,6 +105,8 @@ def test_managers_group_may_edit_the_sla_row_but_not_add_or_delete_it():
         *(f"{action}_approvallimit" for action in ("add", "change", "delete", "view")),
         # The canned replies agents start from (tests/recovery/test_canned_replies.py).
         *(f"{action}_cannedreply" for action in ("add", "change", "delete", "view")),
+        # The root causes agents name (tests/recovery/test_record_page.py).
+        *(f"{action}_rootcause" for action in ("add", "change", "delete", "view")),
     }
 
 
