@@ -202,6 +202,11 @@ TICKET_FIELDS = [
     "resolved_at",
     "breached_at",
     "escalated_at",
+    # The next-reply promise (recovery.workflow.reply): the answer owed to the
+    # customer's message, when it was last missed, and the wait on the customer.
+    "reply_due_at",
+    "reply_breached_at",
+    "awaiting_customer_since",
 ]
 
 
