@@ -4,6 +4,10 @@ Managers edit the callback promise and the approval limits there; making each
 of them ``is_staff`` by hand is a step people forget, so being in the managers
 group is enough to get in. What they may see and change inside is still set
 by permissions (``recovery.post_migrate.MANAGER_PERMISSIONS``). Agents stay out.
+
+With ``AMENDS_MANAGER_2FA`` on, the site is also closed to a session that has
+not given a two-factor code, as django-otp's ``OTPAdminSite`` would be
+(``config.two_factor.middleware`` sends it to enrol or verify before it gets here).
 """
 
 from django.contrib import admin
@@ -11,6 +15,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from config.two_factor.rules import two_factor_satisfied
 from shared.roles import is_manager
 
 
@@ -36,4 +41,4 @@ class AmendsAdminSite(admin.AdminSite):
     login_form = AdminLoginForm
 
     def has_permission(self, request):
-        return may_use_admin(request.user)
+        return may_use_admin(request.user) and two_factor_satisfied(request)

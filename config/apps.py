@@ -27,6 +27,7 @@ class ProjectConfig(AppConfig):
     def ready(self):
         from config import watchdog  # connects the sweep's heartbeat
         from config.celery import app
+        from config.two_factor import receivers  # noqa: F401  (a code owed at sign-in)
 
         # Every worker watches the clock on its own timer (config/watchdog.py).
         app.steps["worker"].add(watchdog.ClockWatchdog)

@@ -15,10 +15,12 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import environ
 from csp.constants import NONCE, NONE, SELF
 
 # What config/settings.py takes from here.
 __all__ = [
+    "AMENDS_MANAGER_2FA",
     "AUTHENTICATION_BACKENDS",
     "AXES_CLIENT_IP_CALLABLE",
     "AXES_COOLOFF_TIME",
@@ -28,7 +30,32 @@ __all__ = [
     "AXES_RESET_ON_SUCCESS",
     "AXES_VERBOSE",
     "CONTENT_SECURITY_POLICY",
+    "OTP_ADMIN_HIDE_SENSITIVE_DATA",
+    "OTP_STATIC_THROTTLE_FACTOR",
+    "OTP_TOTP_ISSUER",
+    "OTP_TOTP_THROTTLE_FACTOR",
+    "PASSWORD_RESET_LIMITS",
     "PERMISSIONS_POLICY",
+    "SECURITY_APPS",
+    "SECURITY_MIDDLEWARE",
+]
+
+_env = environ.Env()
+# settings.py reads .env after importing this module; read it here too (it never overwrites).
+environ.Env.read_env(Path(__file__).resolve().parents[1] / ".env", overwrite=False)
+
+# The apps and middleware of this module's features, in INSTALLED_APPS after
+# django.contrib.auth and in MIDDLEWARE after AuthenticationMiddleware.
+SECURITY_APPS = [
+    "axes",  # sign-in throttling
+    "django_otp",  # two-factor sign-in (config/two_factor)
+    "django_otp.plugins.otp_totp",  # the authenticator app
+    "django_otp.plugins.otp_static",  # one-time recovery codes
+]
+SECURITY_MIDDLEWARE = [
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), from the session
+    "config.two_factor.middleware.TwoFactorMiddleware",  # a code owed reaches nothing else
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
 ]
 
 
@@ -61,7 +88,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # No page needs a sensor, a camera or a payment sheet: deny them to every frame.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
@@ -93,3 +120,25 @@ AXES_CLIENT_IP_CALLABLE = "shared.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+
+# Two-factor sign-in (config/two_factor, django-otp). Anyone on staff may set
+# up an authenticator app; a user who did is asked for its code after the
+# password, everywhere (the staff sign-in, the admin's). With this on,
+# managers and admin users must set it up before any staff page opens: off by
+# default so the demo's sign-ins stay one step.
+AMENDS_MANAGER_2FA = _env.bool("AMENDS_MANAGER_2FA", default=False)
+OTP_TOTP_ISSUER = "Amends"
+# Each wrong code in a row doubles the wait before the next try: 1, 2, 4, 8... seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's device pages never show a secret or a recovery code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# The password reset form (config/password_reset.py): requests per client
+# address and per email address in a window, before a 429.
+PASSWORD_RESET_LIMITS = {
+    "PER_IP": _env.int("AMENDS_PASSWORD_RESET_PER_IP", default=10),
+    "PER_EMAIL": _env.int("AMENDS_PASSWORD_RESET_PER_EMAIL", default=3),
+    "WINDOW": _env.int("AMENDS_PASSWORD_RESET_WINDOW", default=3600),
+}

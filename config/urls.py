@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from complaints import urls as complaints_urls
+from config import password_reset
 from notifications.views import language_switch
 from recovery import tracking_urls
 
@@ -22,6 +23,13 @@ urlpatterns = [
     path("agent/", include("recovery.urls")),
     path("manager/", include("review.urls")),
     path("api/", include("config.api")),
+    # Before Django's own: the reset form queues its email and is throttled; two-factor sign-in.
+    path(
+        "accounts/password_reset/",
+        password_reset.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path("accounts/two-factor/", include("config.two_factor.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before Django's own: switching language also sets a staff member's email language.
     path("i18n/setlang/", language_switch, name="set_language"),
