@@ -13,4 +13,6 @@ EXPOSE 8000
 # No HEALTHCHECK here: the worker and beat run this image too. The web's is in
 # docker-compose.yml, on GET /readyz (answered whatever the Host header; /healthz
 # is the liveness probe).
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]
+# Several workers' metrics summed on a scrape (config/gunicorn.py, config/metrics.py).
+ENV PROMETHEUS_MULTIPROC_DIR=/app/var/metrics
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.py"]
