@@ -19,7 +19,7 @@ from recovery.services import ticket_add_note, ticket_assign
 from recovery.workflow import ticket_customer_message, ticket_merge
 from tests.complaints.conftest import PNG_BYTES
 from tests.factories import AgentFactory, CustomerFactory, ticket_in_status
-from tests.recovery.test_ticket_page import PAGE_QUERIES
+from tests.recovery.test_ticket_page import PAGE_QUERIES, _Controls
 from tests.recovery.test_tracking_page import TRACKING_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,18 @@ def test_a_step_posted_to_a_merged_ticket_changes_nothing_and_leads_to_the_survi
     )
     assert response.status_code == 302 and response["Location"] == page_url(into)
     assert Ticket.objects.get(pk=merged.pk).status == Status.MERGED
+
+
+def test_every_control_of_the_merge_card_has_a_label(agent_client, pair, customer, agent):
+    merged, into = pair
+    other = ticket_in_status(Status.NEW, actor=agent, customer=customer)
+    ticket_merge(merged=other, into=merged, actor=agent)
+    for ticket in (merged, into):
+        html = agent_client.get(page_url(ticket)).text
+        assert "merge-into" in html or "Undo merge" in html
+        parser = _Controls()
+        parser.feed(html)
+        assert [c for c in parser.controls if c not in parser.labelled] == []
 
 
 def merge_post(client, merged, into, *, confirm, version=None):
