@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from complaints.models import Category, Complaint, Customer
-from complaints.search import complaints_matching, customers_matching
+from complaints.search import complaints_matching, customers_matching, matching_ids_sql
 from recovery.queue import QueueFilters, ticket_queue
 from shared.identifiers import new_reference, new_tracking_token
 from tests.embedded import manage
@@ -205,6 +205,27 @@ def test_reference_order_and_description_searches_read_their_indexes(thousands):
     ):
         assert index in plan
     assert "Seq Scan on complaints_complaint" not in plan
+
+
+@pytest.mark.parametrize(
+    ("query", "indexes"),
+    [
+        ("F2K5", ["reference", "order", "description", "customer_name"]),
+        ("07911 123456", ["order", "description", "customer_phone"]),
+    ],
+)
+def test_the_page_s_search_written_as_sql_reads_the_same_indexes(thousands, query, indexes):
+    """matching_ids_sql repeats the key expressions of complaints_matching and customers_matching."""
+    raw = matching_ids_sql(query)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {raw.sql}", raw.params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in indexes:
+        kind = "fts" if index == "description" else "trgm"
+        table = "" if index.startswith("customer") else "complaint_"
+        assert f"{table}{index}_{kind}_idx" in plan
+    assert "Seq Scan on complaints_complaint" not in plan
+    assert "Seq Scan on complaints_customer" not in plan
 
 
 def test_the_search_indexes_take_writes_at_once_and_the_complaints_no_parallel_workers():
