@@ -180,6 +180,20 @@ def test_merging_asks_for_confirmation_first(agent_client, pair):
     assert not TicketMerge.objects.exists()
 
 
+def test_the_confirmation_warns_of_a_customer_message_left_unanswered(
+    agent_client, customer, agent
+):
+    into = ticket_in_status(Status.NEW, actor=agent, customer=customer)
+    merged = ticket_in_status(Status.ACKNOWLEDGED, actor=agent, customer=customer)
+    ticket_customer_message(ticket=merged, text="Still waiting for the vase.")
+    merged = Ticket.objects.get(pk=merged.pk)
+    assert merged.reply_due_at is not None
+    response = merge_post(agent_client, merged, into, confirm=False)
+    assert f"A message from the customer on {merged.reference} is still unanswered" in (
+        response.text
+    )
+
+
 def test_confirming_merges_and_leads_to_the_survivor(agent_client, pair):
     merged, into = pair
     response = merge_post(agent_client, merged, into, confirm=True)
