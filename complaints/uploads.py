@@ -13,9 +13,12 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from complaints.images import OUTPUTS, ImageRefused, image_reencode
 
 ALLOWED_TYPES = {
     "image/jpeg": "jpg",
@@ -27,6 +30,9 @@ ALLOWED_TYPES = {
 }
 # What the names of such files end with, for the browser's check before sending
 # (a phone's HEIC photo often has no type the browser knows, only its name).
+# The most pixels one image may decode to (its width times its height): a 48 MP
+# phone photo passes, a decompression bomb (a small file of huge blank pixels) does not.
+MAX_IMAGE_PIXELS = 50_000_000
 ALLOWED_EXTENSIONS = sorted(
     {ext for ext in ALLOWED_TYPES.values()}
     | {e.lstrip(".") for mime in ALLOWED_TYPES for e in mimetypes.guess_all_extensions(mime)}
@@ -77,6 +83,24 @@ def empty_message(name: str) -> str:
     return _("“%(name)s” is empty.") % {"name": name}
 
 
+def too_many_pixels_message(name: str) -> str:
+    limit = max_image_pixels() // 1_000_000
+    return _("“%(name)s” is too large a picture: send one of at most %(limit)d megapixels.") % {
+        "name": name,
+        "limit": limit,
+    }
+
+
+def unreadable_message(name: str) -> str:
+    return _("“%(name)s” could not be read as a picture: it may be damaged or incomplete.") % {
+        "name": name
+    }
+
+
+def max_image_pixels() -> int:
+    return int(settings.AMENDS.get("MAX_IMAGE_PIXELS", MAX_IMAGE_PIXELS))
+
+
 def check_attachment(upload: File) -> tuple[str, str]:
     """Return (content_type, extension) for an acceptable file, else raise."""
     limit = settings.AMENDS["MAX_ATTACHMENT_BYTES"]
@@ -98,6 +122,34 @@ def check_attachment(upload: File) -> tuple[str, str]:
 Checked = tuple[File, str]
 
 
+def attachment_clean(upload: File) -> Checked:
+    """``check_attachment``, then an image's pixels alone, re-encoded (``complaints.images``).
+
+    The one way into storage for every file, from the form, the API, an
+    agent's message and an email: what comes back is what is saved. An image
+    is a new in-memory file of its re-encoded bytes under the sender's name
+    (its extension changed when the format did: a HEIC photo becomes a JPEG);
+    a PDF is the upload itself. Either carries ``sniffed_type``, the type
+    that gets stored. Raises ValidationError in the style of the checks.
+    """
+    mime, extension = check_attachment(upload)
+    name = upload.name or "?"
+    if mime in OUTPUTS:
+        try:
+            image = image_reencode(upload, content_type=mime, max_pixels=max_image_pixels())
+        except ImageRefused as refusal:
+            if refusal.code == "too_many_pixels":
+                raise ValidationError(too_many_pixels_message(name), code=refusal.code) from None
+            raise ValidationError(unreadable_message(name), code=refusal.code) from None
+        if image.extension != extension:
+            name = f"{name.rsplit('.', 1)[0]}.{image.extension}"
+        upload = SimpleUploadedFile(name, image.data, content_type=image.content_type)
+        mime, extension = image.content_type, image.extension
+    upload.seek(0)
+    upload.sniffed_type = mime  # type: ignore[attr-defined]
+    return upload, extension
+
+
 def uploads_count_check(files: Sequence[File]) -> None:
     """Refuse one file too many before reading any of them."""
     if len(files) > settings.AMENDS["MAX_ATTACHMENTS"]:
@@ -107,22 +159,20 @@ def uploads_count_check(files: Sequence[File]) -> None:
 def uploads_check(files: Sequence[File]) -> list[Checked]:
     """The one rule for the files sent together (the form's, the API's, an agent's message).
 
-    At most ``MAX_ATTACHMENTS``, each checked by ``check_attachment``; every
-    refused file is named in the one ValidationError, so the sender fixes them
-    all at once. Each file that passes carries its sniffed type
-    (``sniffed_type``), which is what gets stored, not the type the sender claimed.
+    At most ``MAX_ATTACHMENTS``, each checked and cleaned by
+    ``attachment_clean``; every refused file is named in the one
+    ValidationError, so the sender fixes them all at once. Each file that
+    passes carries its sniffed type (``sniffed_type``), which is what gets
+    stored, not the type the sender claimed; an image is its re-encoded copy.
     """
     uploads_count_check(files)
     errors: list[ValidationError] = []
     checked: list[Checked] = []
     for upload in files:
         try:
-            mime, extension = check_attachment(upload)
+            checked.append(attachment_clean(upload))
         except ValidationError as error:
             errors.extend(error.error_list)
-            continue
-        upload.sniffed_type = mime  # type: ignore[attr-defined]
-        checked.append((upload, extension))
     if errors:
         raise ValidationError(errors)
     return checked

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.models import Attachment, Complaint
-from complaints.uploads import check_attachment, stored_name
+from complaints.uploads import attachment_clean, stored_name
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +45,17 @@ def attachments_check(parts: Sequence[AnymailInboundMessage]) -> tuple[list[Chec
             continue
         upload.name = name
         try:
-            content_type, extension = check_attachment(upload)
+            # The form's check, and an image's pixels alone, re-encoded.
+            cleaned, extension = attachment_clean(upload)
         except ValidationError as exc:
             logger.info("Refused attachment %r from an email: %s", name, exc.code)
             refused.append(name)
             continue
         # The type we sniffed, not the one the sender claimed.
-        content = SimpleUploadedFile(name, upload.read(), content_type=content_type)
+        content_type = cleaned.sniffed_type  # type: ignore[attr-defined]
+        content = SimpleUploadedFile(
+            cleaned.name or name, cleaned.read(), content_type=content_type
+        )
         accepted.append((content, extension))
     return accepted, refused
 
