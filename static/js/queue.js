@@ -97,18 +97,13 @@
       if (row) mark(row);
     });
 
-    // The 30-second refresh replaces the rows: keep the agent on the same ticket.
-    document.body.addEventListener("htmx:beforeSwap", function (event) {
-      var active = document.activeElement;
-      event.detail.target.dataset.hadFocus =
-        active && active.closest && active.closest("#queue-results tr.queue-row") ? "1" : "";
-    });
+    // The 30-second refresh replaces the rows (and drops the focus with them):
+    // keep the agent on the same ticket.
     document.body.addEventListener("htmx:afterSettle", function () {
-      var results = document.getElementById("queue-results");
       var row = currentRow();
       if (!row) return;
       mark(row);
-      if (results && document.activeElement === document.body && rowLink(row)) rowLink(row).focus();
+      if (document.activeElement === document.body && rowLink(row)) rowLink(row).focus();
     });
 
     document.addEventListener("keydown", function (event) {
