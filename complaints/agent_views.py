@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from complaints.downloads import attachment_response
 from complaints.forms import PhoneComplaintForm
 from complaints.models import Attachment, Channel, Customer
 from complaints.selectors import customer_complaints, customer_search
@@ -93,15 +94,7 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
+@require_safe
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(Attachment, pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=not attachment.content_type.startswith("image/"),
-        filename=attachment.original_name,
-    )
-    # Never let a customer's file run as a page in our origin.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """Any complaint's file, for staff only, always as a download (``complaints.downloads``)."""
+    return attachment_response(get_object_or_404(Attachment, pk=pk))

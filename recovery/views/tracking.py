@@ -9,12 +9,13 @@ its URLs keep their public names (``complaints:track``, see
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from complaints.downloads import attachment_response
 from recovery.merges import attachments_joined
 from recovery.message_files import events_files
 from recovery.tracking import (
@@ -97,14 +98,4 @@ def complaint_track_attachment(request, token, pk):
     complaint = complaint_for_tracking(token)
     # The survivor's link serves the files of the complaints merged into it too.
     attachment = get_object_or_404(attachments_joined(complaint), pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)
