@@ -105,7 +105,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_verify.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            # No staff menu: until the code is given, none of its pages would open.
+            "is_agent": False,
+            "is_manager": False,
+        },
         status=status,
     )
 

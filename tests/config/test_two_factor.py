@@ -101,6 +101,7 @@ def test_with_a_device_the_password_alone_opens_no_page_until_the_code_is_given(
     assert api.json()["error"]["code"] == "two_factor_required"
     page = client.get(verify_url("/agent/"))
     assert page.status_code == 200 and "Enter your code" in page.text
+    assert 'aria-label="Main menu"' not in page.text  # no staff menu yet
     before = client.session.session_key
     response = give(client, code_for(device), "/agent/")
     assert response["Location"] == "/agent/"
