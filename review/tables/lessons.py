@@ -80,11 +80,7 @@ def category_pareto_table(mix: Iterable[Row], categories: Mapping[int, tuple[str
 
 def remedy_pareto_table(mix: Iterable[Row], by_kind: Iterable[Row]) -> Table:
     """The remedies asked for, and beside each, how many lines of that kind were given."""
-    current: Counter[str] = Counter()
-    previous: Counter[str] = Counter()
-    for row in mix:
-        current[row["remedy"]] += row["current"]
-        previous[row["remedy"]] += row["previous"]
+    current, previous = _summed(mix, "remedy")
     given: defaultdict[str, int] = defaultdict(int)
     for row in by_kind:
         given[row["kind"]] += row["lines"]
