@@ -1,4 +1,4 @@
-"""What the project keeps about itself: when the deadline sweep last ran.
+"""What the project keeps about itself: when the deadline sweep last ran, and the API tokens.
 
 Every promise Amends makes is kept by a clock (Celery beat → the minute
 sweep). If that clock stops, nothing is ever breached, reminded or escalated,
@@ -8,6 +8,7 @@ worker's alert.
 """
 
 from django.db import models
+from knox.models import AbstractAuthToken
 
 
 class SweepBeat(models.Model):
@@ -25,3 +26,23 @@ class SweepBeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.last_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A staff member's API token (django-rest-knox): stored as a digest, expiring, revocable.
+
+    The token itself is shown once, when it is made (config/tokens.py); the
+    database keeps its SHA-512 digest and a short lookup key, so a copy of the
+    database opens no API. ``name`` says what it is for, ``last_used_at`` when
+    it last authenticated (to the minute), so its owner can tell a stale one.
+    """
+
+    name = models.CharField(max_length=100)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.token_key[:8]}…)"

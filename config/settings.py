@@ -53,7 +53,8 @@ INSTALLED_APPS = [
     # search's trigram indexes, complaints.search_keys); harmless on SQLite.
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework.authtoken",  # its old keys are moved to digests by config 0002, then unused
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "complaints",
@@ -161,7 +162,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with "WWW-Authenticate:
     # Token" (DRF answers 403 when the first authenticator has no header).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Closed by default: a view open to others says so itself.

@@ -4,13 +4,12 @@ Kept out of ``config.api``: DRF resolves DEFAULT_THROTTLE_CLASSES while it
 imports its views, which ``config.api`` imports in turn.
 """
 
-import hashlib
 import logging
 
-from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.models import ApiToken
 from shared.client_ip import client_ip
 from shared.outages import log_unavailable
 
@@ -47,9 +46,9 @@ class TokenRateThrottle(_ApiThrottle):
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return None
-        if isinstance(request.auth, Token):
-            # A digest: cache keys are no place for a credential.
-            ident = "t" + hashlib.sha256(request.auth.key.encode()).hexdigest()[:32]
+        if isinstance(request.auth, ApiToken):
+            # Already a digest (the token itself is stored nowhere): a cache key holds no secret.
+            ident = "t" + request.auth.digest[:32]
         else:
             ident = f"u{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -20,6 +20,7 @@ urlpatterns = [
     # Before "agent/": the customer's page and their personal data (managers).
     path("agent/customers/", include("privacy.urls")),
     path("agent/inbox/", include("notifications.inbox_urls")),
+    path("agent/tokens/", include("config.token_urls")),  # a staff member's own API tokens
     path("agent/", include("recovery.urls")),
     path("manager/", include("review.urls")),
     path("api/", include("config.api")),

@@ -1,8 +1,9 @@
 """API clients with a token for each role, and a valid complaint body to file."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from config.tokens import api_token_create
 
 
 @pytest.fixture(autouse=True)
@@ -13,7 +14,9 @@ def _fast_password_hashing(settings):
 
 def token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='tests', days=30)[1]}"
+    )
     return client
 
 

@@ -4,20 +4,20 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.models import ApiToken
 from tests.api.conftest import error_of, token_client
 from tests.factories import ticketed_complaint
 
 pytestmark = pytest.mark.django_db
 
 
-def test_drf_create_token_makes_a_token_that_authenticates(agent, capsys):
-    call_command("drf_create_token", agent.username)
+def test_api_token_create_makes_a_token_that_authenticates(agent, capsys):
+    call_command("api_token_create", agent.username, "--name", "Order system", "--days", "30")
 
-    key = Token.objects.get(user=agent).key
-    assert key in capsys.readouterr().out
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    assert ApiToken.objects.get(user=agent).name == "Order system"
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/tickets/").status_code == 200

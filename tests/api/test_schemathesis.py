@@ -25,10 +25,10 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Ok
 
+from config.tokens import api_token_create
 from recovery.choices import CompensationKind, Status
 from recovery.compensation import compensation_propose
 from recovery.models import ApprovalLimit
@@ -135,7 +135,10 @@ def test_generated_requests_get_no_server_error_and_answers_fit_the_schema(live_
     manager = ManagerFactory()
     category = CategoryFactory().pk
     references, lines = _tickets(agent)
-    tokens = {user: f"Token {Token.objects.create(user=user).key}" for user in (agent, manager)}
+    tokens = {
+        user: f"Token {api_token_create(user=user, name='schemathesis', days=30)[1]}"
+        for user in (agent, manager)
+    }
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
     session = requests.Session()
     sent, answered, succeeded = Counter(), Counter(), set()

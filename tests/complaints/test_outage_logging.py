@@ -10,9 +10,9 @@ import logging
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from complaints.models import Complaint
+from config.tokens import api_token_create
 
 DOWN_CACHE = {
     "default": {
@@ -57,7 +57,7 @@ def test_the_queue_and_the_api_with_redis_down_log_single_lines(redis_down, clie
     client.force_login(agent)
     assert client.get(reverse("agent:queue")).status_code == 200
     client.logout()
-    token = Token.objects.create(user=agent)
-    response = client.get("/api/v1/tickets/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _row, token = api_token_create(user=agent, name="tests", days=30)
+    response = client.get("/api/v1/tickets/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert_single_lines(our_records(caplog))

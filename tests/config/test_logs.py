@@ -1,6 +1,5 @@
 """Log lines are JSON in production, tie each line to its request or task, and mask personal data."""
 
-import io
 import json
 import logging
 
@@ -11,18 +10,6 @@ from recovery.tasks import enforce_deadlines
 from tests.factories import ticketed_complaint
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lines():
-    """What the console handler writes, one parsed JSON object per line."""
-    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line]
-    finally:
-        handler.setStream(previous)
 
 
 def test_a_request_logs_one_json_line_with_its_id_user_view_status_and_duration(

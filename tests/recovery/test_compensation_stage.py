@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from config.tokens import api_token_create
 from recovery.choices import CompensationKind, Status
 from recovery.compensation import compensation_approve, compensation_propose
 from recovery.workflow.moves import AWAITING_APPROVAL, ticket_stage
@@ -68,11 +69,9 @@ def test_the_stage_is_the_status_except_for_a_compensated_ticket_with_a_line_wai
 
 
 def test_the_api_gives_the_stage_beside_the_status(client, agent, proposed):
-    from rest_framework.authtoken.models import Token
-
     ticket, _compensation = proposed
-    token = Token.objects.create(user=agent)
+    _row, token = api_token_create(user=agent, name="tests", days=30)
     body = client.get(
-        f"/api/v1/tickets/{ticket.reference}/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/api/v1/tickets/{ticket.reference}/", HTTP_AUTHORIZATION=f"Token {token}"
     ).json()
     assert (body["status"], body["stage"]) == ("compensated", "awaiting_approval")
