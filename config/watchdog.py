@@ -49,9 +49,13 @@ def sweep_record(*, seconds: float, **_kwargs: Any) -> None:
     The wall clock, not the sweep's ``at``: a sweep run for a pinned moment
     still proves the clock that ran it is alive now.
     """
-    SweepBeat.objects.update_or_create(
-        name=DEADLINES,
-        defaults={"last_at": timezone.now(), "seconds": seconds, "alerted_at": None},
+    # One statement, first run or not (INSERT … ON CONFLICT UPDATE): a sweep's
+    # queries do not depend on whether it ever ran before.
+    SweepBeat.objects.bulk_create(
+        [SweepBeat(name=DEADLINES, last_at=timezone.now(), seconds=seconds, alerted_at=None)],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["last_at", "seconds", "alerted_at"],
     )
     _flag(None)
 
