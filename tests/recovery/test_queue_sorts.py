@@ -203,3 +203,26 @@ def test_the_opened_column_shows_when_the_complaint_came_in(agent_client):
     response = agent_client.get(URL)
     assert re.search(r'<td class="q-opened"><time datetime="[^"]+">', response.text)
     assert ticket.reference in response.text
+
+
+def test_the_30_second_refresh_keeps_the_sort(agent_client):
+    ticketed_complaint()
+    response = agent_client.get(URL, {"sort": "-opened"}, HTTP_HX_REQUEST="true")
+    assert re.search(r'hx-get="[^"]*sort=-opened', response.text)
+    assert re.search(r'aria-sort="descending"><a [^>]*data-sort="opened"', response.text)
+
+
+def test_a_joined_sort_says_it_covers_the_tickets_due_first_when_there_are_more(
+    agent_client, monkeypatch
+):
+    from recovery.views import queue as queue_view
+
+    monkeypatch.setattr(queue_sorts, "JOINED_SORT_WINDOW", 2)
+    monkeypatch.setattr(queue_view, "JOINED_SORT_WINDOW", 2)
+    for _ in range(3):
+        ticketed_complaint()
+
+    assert (
+        "Sorted among the 2 tickets due first" in agent_client.get(URL, {"sort": "customer"}).text
+    )
+    assert "Sorted among" not in agent_client.get(URL, {"sort": "opened"}).text
