@@ -139,8 +139,8 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = request_id
             return response
         finally:
-            for variable in ("user_id", "reference"):
-                CONTEXT[variable].set(None)
+            for name in ("user_id", "reference"):
+                CONTEXT[name].set(None)
             for variable, token in tokens:
                 variable.reset(token)
 

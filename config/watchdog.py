@@ -138,7 +138,7 @@ def _clock_email(address: str, language: str, *, last_at: datetime) -> EmailMult
 class ClockWatchdog(bootsteps.StartStopStep):
     """A worker's timer that runs ``clock_alert`` (every AMENDS["WATCHDOG_SECONDS"])."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, worker: Any, **kwargs: Any) -> None:
         super().__init__(worker, **kwargs)
