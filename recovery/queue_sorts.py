@@ -19,7 +19,7 @@ page says so when there are more.
 """
 
 from django.db.models import Expression, F, OrderBy, QuerySet
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import get_language
 
 from recovery.models import Ticket
@@ -47,9 +47,15 @@ def sort_terms(key: str) -> list[F | Expression]:
     if key == "customer":
         return [Lower("complaint__customer__name"), due]
     if key == "category":
-        # The managers' order of the topics, then the name the agent reads (Category.name).
+        # The topic the row shows, the one the ticket counts under (an agent's
+        # correction, else the customer's pick: recovery.selectors.counted_category),
+        # in the managers' order of the topics, then by the name the agent reads.
         language = "fr" if (get_language() or "en").startswith("fr") else "en"
-        return [F("complaint__category__position"), F(f"complaint__category__name_{language}"), due]
+        return [
+            Coalesce("category__position", "complaint__category__position"),
+            Coalesce(f"category__name_{language}", f"complaint__category__name_{language}"),
+            due,
+        ]
     if key == "assignee":
         # As shared.people names them; the unassigned after everybody.
         return [

@@ -226,3 +226,17 @@ def test_a_joined_sort_says_it_covers_the_tickets_due_first_when_there_are_more(
         "Sorted among the 2 tickets due first" in agent_client.get(URL, {"sort": "customer"}).text
     )
     assert "Sorted among" not in agent_client.get(URL, {"sort": "opened"}).text
+
+
+def test_the_topic_sort_follows_an_agent_s_correction(agent):
+    from recovery.workflow.record import ticket_category_correct
+
+    billing = CategoryFactory(name_en="Billing", position=1)
+    delivery = CategoryFactory(name_en="Delivery", position=2)
+    first = ticketed_complaint(category=delivery, submitted_at=days_ago(1)).ticket
+    second = ticketed_complaint(category=delivery, submitted_at=days_ago(0.5)).ticket
+    assert refs(agent, sort="category") == [first.reference, second.reference]
+
+    ticket_category_correct(ticket=second, actor=agent, category=billing)
+
+    assert refs(agent, sort="category") == [second.reference, first.reference]
