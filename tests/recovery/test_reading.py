@@ -14,6 +14,7 @@ from recovery.services import ticket_assign
 from recovery.workflow import ticket_customer_message
 from recovery.workflow.reading import ticket_read_mark, ticket_unread
 from tests.factories import AgentFactory, ticket_in_status, ticketed_complaint
+from tests.recovery.test_ticket_page import PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,16 @@ def test_the_queue_row_says_unread_in_words(agent_client, owned):
     assert f'id="unread-{owned.pk}"' in response.text
     assert "Unread message" in response.text
     assert "data-unread" in response.text
+
+
+def test_opening_an_unread_ticket_costs_one_write_then_none(
+    client, owned, agent, django_assert_num_queries
+):
+    ticket_customer_message(ticket=owned, text="Hello?")
+    client.force_login(agent)
+    url = reverse("agent:ticket", args=[owned.reference])
+
+    with django_assert_num_queries(PAGE_QUERIES + 1):
+        client.get(url)
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(url)
