@@ -270,7 +270,11 @@ class Ticket(models.Model):
 
 
 class ImmutableQuerySet(models.QuerySet):
-    """Refuses bulk edits and deletes: the timeline is an audit trail."""
+    """Refuses bulk edits and deletes: the timeline is an audit trail.
+
+    The model layer's guard; on PostgreSQL a trigger (recovery 0017) refuses
+    the same in SQL, cascades included, save ``recovery.redaction``'s erasing.
+    """
 
     def update(self, **kwargs):
         raise TypeError("Ticket events are never edited.")
