@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/queue.py            # load once (about 4 minutes), then measure
     .venv/bin/python bench/queue.py --reload   # drop and load the data again
+    .venv/bin/python bench/queue.py search     # only the pages whose name has "search"
     BENCH_TICKETS=100000 BENCH_DATABASE_URL=... .venv/bin/python bench/queue.py --reload  # a tenth, to try the loader
 
 Server time is measured in-process with Django's test client (no network), over
@@ -227,6 +228,9 @@ def measure(client, urls, *, n=REQUESTS):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reload", action="store_true", help="drop and load the data again")
+    parser.add_argument(
+        "only", nargs="*", help="measure only the pages whose name has one of these"
+    )
     args = parser.parse_args()
     _db.setup_django()
     from django.contrib.auth.models import User
@@ -274,12 +278,21 @@ def main():
         ("search, description words", ["/agent/?q=number+4242+damaged"]),
         ("search, national phone", ["/agent/?q=06+10+00+42+42"]),
         ("search, last digits of a phone", ["/agent/?q=10+00+42+42"]),
+        # A search keeps the tab, the filters and the sort: the counters above it are the queue's.
+        (
+            "search, in the Mine tab",
+            ["/agent/?q=Amelie+Dupre&scope=mine", "/agent/?q=ustomer+4242&scope=mine"],
+        ),
+        ("search, unassigned and breached", ["/agent/?q=Amelie+Dupre&scope=unassigned&breached=1"]),
+        ("search, sorted by customer", ["/agent/?q=Amelie+Dupre&sort=customer"]),
         ("ticket page", ticket_urls),
     ]
     print(
         f"{Ticket.objects.count():,} tickets, {Ticket.objects.exclude(status='resolved').count():,} open"
     )
     for name, urls in pages:
+        if args.only and not any(word in name for word in args.only):
+            continue
         for url in urls[:20]:  # warm the caches and the connection
             client.get(url)
         samples, queries = measure(client, urls)
