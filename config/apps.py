@@ -25,12 +25,16 @@ class ProjectConfig(AppConfig):
     default = False
 
     def ready(self):
-        from config import watchdog  # connects the sweep's heartbeat
+        from django.contrib import admin
+
+        from config import user_admin, watchdog  # watchdog connects the sweep's heartbeat
         from config.celery import app
         from config.two_factor import receivers  # noqa: F401  (a code owed at sign-in)
 
         # Every worker watches the clock on its own timer (config/watchdog.py).
         app.steps["worker"].add(watchdog.ClockWatchdog)
+        # Staff are deactivated, never deleted (their timelines are append-only).
+        user_admin.register(admin.site)
         ensure_var_folders()
 
 

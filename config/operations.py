@@ -1,4 +1,4 @@
-"""The operators' settings of AMENDS: the clock's watchdog and who may read the metrics."""
+"""The operators' settings of AMENDS: the clock's watchdog, the metrics, the picture size cap."""
 
 from typing import Any
 
@@ -17,4 +17,7 @@ def operations(env: environ.Env) -> dict[str, Any]:
         "METRICS_INTERNAL": env.bool("AMENDS_METRICS_INTERNAL", default=False),
         # A worker serves its own task metrics on this port when set (0: off).
         "WORKER_METRICS_PORT": env.int("AMENDS_WORKER_METRICS_PORT", default=0),
+        # The largest picture accepted, in pixels, read from its header before any
+        # decoding (complaints/images.py): a decompression bomb is refused unread.
+        "MAX_IMAGE_PIXELS": env.int("AMENDS_MAX_IMAGE_PIXELS", default=50_000_000),
     }

@@ -13,13 +13,10 @@ urlpatterns = [
     # Every step on a ticket is a POST to its own address under the ticket's
     # (``recovery.steps.STEPS``).
     *step_urls(),
-    # Merging a duplicate is not a step of the table: two tickets, a confirmation, an undo.
-    path("tickets/<str:reference>/merge/", merge.ticket_merge_view, name="ticket_merge"),
-    path(
-        "tickets/<str:reference>/merges/<int:pk>/undo/",
-        merge.ticket_unmerge_view,
-        name="ticket_unmerge",
-    ),
+    # Merging a duplicate is not a step of the table (two tickets, a confirmation, an
+    # undo): a resource of its own, outside the ticket's step addresses.
+    path("merges/<str:reference>/", merge.ticket_merge_view, name="ticket_merge"),
+    path("merges/<str:reference>/<int:pk>/undo/", merge.ticket_unmerge_view, name="ticket_unmerge"),
     path("canned/", canned.canned_list, name="canned_list"),
     path("canned/new/", canned.canned_edit, name="canned_new"),
     path("canned/<int:pk>/", canned.canned_edit, name="canned_edit"),

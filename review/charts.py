@@ -165,7 +165,8 @@ def root_cause_chart(table: Table) -> BarChart:
         total,
     ) % {"total": total}
     if points:
-        desc += "; " + _("the most frequent: %(cause)s (%(n)d)") % {
+        # The separator is in the words: French puts a space before its semicolon.
+        desc += _("; the most frequent: %(cause)s (%(n)d)") % {
             "cause": points[0][0],
             "n": points[0][1],
         }
