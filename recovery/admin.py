@@ -42,7 +42,6 @@ class SlaSettingsAdmin(admin.ModelAdmin):
     list_display = ("__str__", "high_hours", "standard_hours", "follow_up_days")
     fieldsets = (
         (_("Callback windows"), {"fields": ("high_hours", "standard_hours")}),
-        (_("Reminders"), {"fields": ("first_reminder_percent", "second_reminder_percent")}),
         (
             _("Next-reply windows"),
             {
@@ -53,6 +52,7 @@ class SlaSettingsAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        (_("Reminders"), {"fields": ("first_reminder_percent", "second_reminder_percent")}),
         (_("Opening hours"), {"fields": ("business_hours", "time_zone")}),
         (_("Follow-up"), {"fields": ("follow_up_days",)}),
     )

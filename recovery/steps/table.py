@@ -3,17 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Category
 from recovery import services
 from recovery.choices import AcknowledgeMethod, CallbackOutcome, CompensationKind, Priority
 from recovery.compensation import compensation_approve, compensation_decline, compensation_fulfil
-from complaints.models import Category
 from recovery.forms import Amount, Assignee, Choice, Flag, Pick, Text, Words, textarea
 from recovery.message_files import Files
 from recovery.models import RootCause
 from recovery.steps import adapters
 from recovery.steps.step import LINE, Page, Step
-
 from recovery.workflow.waiting import ticket_await_customer
+
 
 def _tel() -> forms.TextInput:
     return forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
@@ -282,7 +282,6 @@ STEPS = (
             ),
         ),
     ),
-    # Fixing the record (recovery.workflow.record): no workflow column, so
     # The next-reply clock's pause (recovery.workflow.waiting).
     Step(
         "waiting",
@@ -310,6 +309,7 @@ STEPS = (
             ),
         ),
     ),
+    # Fixing the record (recovery.workflow.record): no workflow column, so
     # never stale by version, nor making a colleague's step stale.
     Step(
         "category",
