@@ -159,7 +159,9 @@ def illegal_move_message(from_status: str, to_status: str) -> str:
     if from_status == to_status:
         return _("This ticket is already %(current)s.") % {"current": _CURRENT[from_status]}
     if to_status == S.MERGED:
-        return str(_("A ticket is merged only by merging it into another complaint of the customer."))
+        return str(
+            _("A ticket is merged only by merging it into another complaint of the customer.")
+        )
     return _("A ticket that is %(current)s cannot be %(target)s: %(hint)s") % {
         "current": _CURRENT[from_status],
         "target": _TARGET[to_status],
