@@ -22,6 +22,8 @@ os.environ.setdefault(
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("STATIC_MANIFEST", "0")
+# The figures, not a log line per request (each request's line is INFO, config/logs.py).
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("AMENDS_VAR_DIR", str(ROOT / "var" / "bench"))
 
