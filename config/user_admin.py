@@ -13,7 +13,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 
-class StaffUserAdmin(UserAdmin):
+class DeactivateNotDelete:
+    """Mixed into whichever user admin the apps registered (notifications adds the email language)."""
+
     actions = ["deactivate"]
 
     def has_delete_permission(self, request, obj=None):
@@ -26,6 +28,7 @@ class StaffUserAdmin(UserAdmin):
 
 
 def register(site: admin.AdminSite) -> None:
+    registered = type(site._registry[User]) if site.is_registered(User) else UserAdmin
     if site.is_registered(User):
         site.unregister(User)
-    site.register(User, StaffUserAdmin)
+    site.register(User, type("StaffUserAdmin", (DeactivateNotDelete, registered), {}))
