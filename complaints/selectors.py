@@ -3,12 +3,24 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from complaints.models import Complaint, Customer
+from complaints.search import customers_matching
 from shared.identifiers import normalize_reference
 from shared.phones import maybe_e164
+
+
+def customers_by_email(email: str) -> QuerySet[Customer]:
+    """The customer this address is, in any case: one read of the unique lower(email) index.
+
+    The one way a customer is found by email (intake, the queue's search, the
+    unmatched mail). ``email__iexact`` compiles to ``UPPER(email) = UPPER(%s)``,
+    which no index serves: every filing scanned all the customers. The index
+    is partial (``email <> ''``), so its condition is repeated for PostgreSQL to use it.
+    """
+    return Customer.objects.filter(email__lower=email.lower()).exclude(email="")
 
 
 def customer_find(*, email: str = "", phone: str = "") -> Customer | None:
@@ -18,7 +30,7 @@ def customer_find(*, email: str = "", phone: str = "") -> Customer | None:
     none: two people may share a household line, but an email names one person.
     """
     if email:
-        customer = Customer.objects.filter(email__iexact=email).first()
+        customer = customers_by_email(email).first()
         if customer is not None:
             return customer
     e164 = maybe_e164(phone) if phone else None
@@ -91,21 +103,28 @@ def complaint_already_filed(
 
 
 def customer_search(query: str, *, limit: int = 10) -> list[Customer]:
-    """Customers matching an email, a phone number, a name or a complaint reference."""
+    """Customers matching an email, a phone number, a name or a complaint reference.
+
+    Each kind of match reads its own index (the email's, the phone's, the
+    name's trigrams through ``complaints.search``, the reference's) and the
+    customers are the union of them: an OR across these columns could use none
+    and read every customer.
+    """
     query = (query or "").strip()
     if len(query) < 3:
         return []
-    condition = Q(email__iexact=query) | Q(name__icontains=query)
+    matches = [customers_matching(query=query).values("pk")]
     if "@" in query:
-        condition |= Q(email__icontains=query)
+        matches.append(customers_by_email(query).values("pk"))
     phone = maybe_e164(query)
     if phone:
-        condition |= Q(phone=phone)
+        matches.append(Customer.objects.filter(phone=phone).values("pk"))
     reference = normalize_reference(query)
     if reference:
-        condition |= Q(complaints__reference=reference)
+        matches.append(Complaint.objects.filter(reference=reference).values("customer_id"))
+    first, *others = [match.order_by() for match in matches]
     return list(
-        Customer.objects.filter(condition)
+        Customer.objects.filter(pk__in=first.union(*others) if others else first)
         .annotate(
             complaint_count=Count("complaints", distinct=True),
             last_complaint_at=Max("complaints__submitted_at"),

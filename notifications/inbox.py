@@ -22,7 +22,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, Channel, Complaint, Customer
+from complaints.models import Category, Channel, Complaint
+from complaints.selectors import customers_by_email
 from complaints.services import complaint_file
 from notifications import inbound
 from notifications.models import InboundEmail, InboundStatus
@@ -136,8 +137,7 @@ def ticket_suggestions(inbound_email: InboundEmail) -> list[Ticket]:
         for found in inbound.REFERENCE_IN_SUBJECT.findall(inbound_email.subject)
     ]
     email = sender_address(inbound_email)
-    # Repeat the unique index's condition (email <> ''), as recovery.queue.search_q does.
-    senders = Customer.objects.filter(email__lower=email).exclude(email="").values("pk")
+    senders = customers_by_email(email).values("pk")
     wanted = Q(complaint__reference__in=[r for r in references if r])
     if inbound_email.ticket_id:
         wanted |= Q(pk=inbound_email.ticket_id)

@@ -1,6 +1,4 @@
 from django.apps import AppConfig
-from django.db.models import CharField
-from django.db.models.functions import Lower
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,9 +8,6 @@ class RecoveryConfig(AppConfig):
     verbose_name = _("Recovery")
 
     def ready(self):
-        # ``email__lower``: the queue's search reads the lower(email) index.
-        CharField.register_lookup(Lower)
-
         from recovery import receivers
         from recovery.post_migrate import ensure_roles_and_sla
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from complaints.models import Customer
 from complaints.search import complaint_ids_matching
+from complaints.selectors import customers_by_email
 from recovery.choices import OPEN_STATUSES, CompensationStatus, Priority, Status
 from recovery.models import Ticket
 from recovery.models.tickets import unread_q
@@ -127,12 +128,7 @@ def search_q(query: str) -> Q:
     if reference:
         return Q(complaint__reference=reference)
     if "@" in query:
-        # Repeat the unique index's condition (email <> ''), or PostgreSQL
-        # cannot use that partial index and scans every customer.
-        customers = (
-            Customer.objects.filter(email__lower=query.lower()).exclude(email="").values("pk")
-        )
-        return Q(complaint__customer__in=customers)
+        return Q(complaint__customer__in=customers_by_email(query).values("pk"))
     phone = maybe_e164(query)
     if phone:
         return Q(complaint__customer__in=Customer.objects.filter(phone=phone).values("pk"))
