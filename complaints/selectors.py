@@ -1,6 +1,7 @@
 """Reads for intake: finding the customer, spotting a repeat, and the agents' customer look-up."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
@@ -113,7 +114,8 @@ def customer_search(query: str, *, limit: int = 10) -> list[Customer]:
     query = (query or "").strip()
     if len(query) < 3:
         return []
-    matches = [customers_matching(query=query).values("pk")]
+    # Each a one-column query of customer ids, for a union.
+    matches: list[QuerySet[Any, Any]] = [customers_matching(query=query).values("pk")]
     if "@" in query:
         matches.append(customers_by_email(query).values("pk"))
     phone = maybe_e164(query)

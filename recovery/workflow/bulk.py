@@ -61,6 +61,21 @@ def _locked(
     return list(rows[:limit] if limit else rows)
 
 
+def _locked_write(
+    queryset: QuerySet[Any], rows: list[dict[str, Any]], columns: dict[str, Any], *, at: datetime
+) -> None:
+    """Write ``columns`` on the locked ``rows``, still in ``queryset``: all of them, or refuse."""
+    updated = tickets_write(queryset.filter(pk__in=[row["id"] for row in rows]), columns, at=at)
+    if updated != len(rows):
+        # Only where row locks do not exist (SQLite): another writer got there first.
+        raise StaleTicket()
+
+
+def escalated_if_nobodys(now: datetime) -> Case:
+    """``escalated_at`` for a broken promise: now if nobody has the ticket, else unchanged."""
+    return Case(When(assignee__isnull=True, then=Value(now)), default=F("escalated_at"))
+
+
 @transaction.atomic
 def tickets_breach(*, now: datetime, ids: Iterable[int] | None = None) -> list[TicketEvent]:
     """Mark every ticket whose callback was due by ``now`` as breached; return their events.
@@ -79,22 +94,18 @@ def tickets_breach(*, now: datetime, ids: Iterable[int] | None = None) -> list[T
     rows = _locked(due, "priority", "callback_due_at", "assignee_id", "second_attempt_at")
     if not rows:
         return []
-    updated = tickets_write(
-        awaiting_callback().filter(pk__in=[row["id"] for row in rows]),
+    _locked_write(
+        awaiting_callback(),
+        rows,
         {
             "breached_at": now,
             "priority": Priority.HIGH,
             # Past the deadline a reminder is moot: the breach alert replaces it.
             "reminder_due_at": None,
-            "escalated_at": Case(
-                When(assignee__isnull=True, then=Value(now)), default=F("escalated_at")
-            ),
+            "escalated_at": escalated_if_nobodys(now),
         },
         at=now,
     )
-    if updated != len(rows):
-        # Only where row locks do not exist (SQLite): another writer got there first.
-        raise StaleTicket()
     return _recorded(
         TicketEvent(
             ticket_id=row["id"],

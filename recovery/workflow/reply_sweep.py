@@ -10,14 +10,13 @@ two sweeps at once write each reminder and each breach once.
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import QuerySet
 
 from recovery.choices import OPEN_STATUSES, EventKind
-from recovery.errors import StaleTicket
 from recovery.models import SlaSettings, Ticket, TicketEvent
 from recovery.sla import reply_reminder_after
-from recovery.workflow.bulk import _locked, _recorded
-from recovery.workflow.columns import tickets_write, tickets_write_each
+from recovery.workflow.bulk import _locked, _locked_write, _recorded, escalated_if_nobodys
+from recovery.workflow.columns import tickets_write_each
 
 
 def awaiting_reply() -> QuerySet[Ticket]:
@@ -63,21 +62,17 @@ def tickets_reply_breach(*, now: datetime, limit: int = 500) -> list[TicketEvent
     )
     if not rows:
         return []
-    updated = tickets_write(
-        awaiting_reply().filter(pk__in=[row["id"] for row in rows]),
+    _locked_write(
+        awaiting_reply(),
+        rows,
         {
             "reply_breached_at": now,
             # Past the deadline a reminder is moot: the alert replaces it.
             "reply_reminder_due_at": None,
-            "escalated_at": Case(
-                When(assignee__isnull=True, then=Value(now)), default=F("escalated_at")
-            ),
+            "escalated_at": escalated_if_nobodys(now),
         },
         at=now,
     )
-    if updated != len(rows):
-        # Only where row locks do not exist (SQLite): another writer got there first.
-        raise StaleTicket()
     return _recorded(
         TicketEvent(
             ticket_id=row["id"],
