@@ -1,6 +1,6 @@
 """Every step an agent takes on a ticket, declared once: the table both doors are built from.
 
-Each line of ``STEPS`` (``recovery.steps.table``) says what the step is
+Each line of ``STEPS`` (``recovery.steps.table``, ending with ``recovery.steps.record``) says what the step is
 called, where it is posted, which service it calls, what it reads, what it
 tells the agent and whether it creates something (a call, a ledger line, a
 note). The ticket page's
