@@ -25,6 +25,8 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 # The figures, not a log line per request (each request's line is INFO, config/logs.py).
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Production settings (DEBUG off) refuse to start without a key; the bench's data is throwaway.
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("AMENDS_VAR_DIR", str(ROOT / "var" / "bench"))
 
 
